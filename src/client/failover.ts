@@ -1,0 +1,194 @@
+import type { RetryConfig } from '../config/config-schema.js';
+import { AbortedError } from '../errors/aborted-error.js';
+import { AllProvidersFailedError } from '../errors/all-providers-failed-error.js';
+import { CircuitOpenError } from '../errors/circuit-open-error.js';
+import { FlexiAIError } from '../errors/flexiai-error.js';
+import { classifyError, isRetryable } from '../errors/is-retryable.js';
+import { ProviderError } from '../errors/provider-error.js';
+import type { Clock } from '../internal/clock.js';
+import { sleep } from '../internal/sleep.js';
+import { fullJitterBackoff } from '../resilience/backoff.js';
+import type { Permit } from '../resilience/circuit-breaker.js';
+import type { Attempt } from '../types/attempt.js';
+import type { ProviderSlot, RouteCandidate } from './provider-slot.js';
+import type { RequestLog } from './request-log.js';
+import type { RequestStatsRecorder } from './request-stats.js';
+
+export interface FailoverOptions<T> {
+  candidates: readonly RouteCandidate[];
+  retry: RetryConfig;
+  clock: Clock;
+  random: () => number;
+  signal?: AbortSignal | undefined;
+  stats: RequestStatsRecorder;
+  log: RequestLog;
+  /** One upstream call. Throws typed errors. */
+  call(candidate: RouteCandidate): Promise<T>;
+  /**
+   * Leave the success verdict to the caller (streams: a stream succeeds only when it completes).
+   * The returned permit must then be settled.
+   */
+  deferSuccess?: boolean;
+}
+
+export interface FailoverResult<T> {
+  value: T;
+  candidate: RouteCandidate;
+  attempts: Attempt[];
+  permit: Permit;
+}
+
+/**
+ * The failover loop, the one retry owner. Each pass walks the candidates in order, skipping open,
+ * probing or cooling providers; a failure moves on to the next candidate at once. Between passes
+ * it waits a full-jitter backoff, or until the earliest provider becomes available (Retry-After),
+ * whichever is longer, within the retry budget. At most `maxAttempts` passes, so no provider gets
+ * more than `maxAttempts` calls per request.
+ *
+ * Caller errors (400/404/422) and aborts end the loop at once and leave the circuit untouched;
+ * 401/403 exclude the provider for this request and mark it misconfigured; 429 cools the provider
+ * down; transient failures count against its circuit.
+ */
+export async function runFailover<T>(options: FailoverOptions<T>): Promise<FailoverResult<T>> {
+  const { candidates, retry, clock, stats, log } = options;
+  const started = clock.now();
+  const attempts: Attempt[] = [];
+  const calls = new Map<ProviderSlot, number>();
+  const excluded = new Set<ProviderSlot>();
+
+  for (let pass = 1; ; pass += 1) {
+    for (const candidate of candidates) {
+      const { slot, model } = candidate;
+      if (excluded.has(slot) || (calls.get(slot) ?? 0) >= retry.maxAttempts) continue;
+
+      const admission = slot.breaker.tryAcquire();
+      if (!admission.ok) {
+        recordSkip(
+          attempts,
+          candidate,
+          new CircuitOpenError(slot.name, admission.reason, admission.retryAt),
+        );
+        stats.skipped(slot.name);
+        continue;
+      }
+      calls.set(slot, (calls.get(slot) ?? 0) + 1);
+
+      const t0 = performance.now();
+      try {
+        const value = await options.call(candidate);
+        const latencyMs = performance.now() - t0;
+        if (!options.deferSuccess) admission.success();
+        attempts.push({ provider: slot.name, model, ok: true, latencyMs });
+        stats.callSucceeded(slot.name, latencyMs, clock.now());
+        slot.misconfigured = undefined;
+        return { value, candidate, attempts, permit: admission };
+      } catch (thrown) {
+        const error = asFlexiAIError(thrown, candidate);
+        const latencyMs = performance.now() - t0;
+        const status = ProviderError.isInstance(error) ? error.status : undefined;
+        attempts.push({
+          provider: slot.name,
+          model,
+          ok: false,
+          latencyMs,
+          error,
+          ...(status === undefined ? {} : { status }),
+        });
+        const failureClass = classifyError(error);
+        if (failureClass === 'aborted') {
+          admission.release();
+          throw AbortedError.isInstance(error)
+            ? error
+            : new AbortedError(undefined, { cause: error });
+        }
+        stats.callFailed(slot.name, error, clock.now());
+        if (failureClass === 'caller') {
+          admission.release();
+          throw error;
+        }
+        log.logger.warn(
+          {
+            provider: slot.name,
+            model,
+            code: error.code,
+            status,
+            latencyMs: Math.round(latencyMs),
+          },
+          `upstream call failed: ${error.message}`,
+        );
+        if (failureClass === 'auth') {
+          admission.release();
+          slot.misconfigured = { at: clock.now(), message: error.message };
+          excluded.add(slot);
+        } else if (failureClass === 'rate_limit') {
+          admission.release();
+          const waitMs = ProviderError.isInstance(error) ? error.retryAfterMs : undefined;
+          slot.breaker.coolDown(clock.now() + (waitMs ?? retry.defaultCooldownMs));
+          if (!isRetryable(error)) excluded.add(slot);
+        } else {
+          admission.failure();
+          if (!isRetryable(error)) excluded.add(slot);
+        }
+      }
+    }
+
+    if (options.signal?.aborted)
+      throw new AbortedError(undefined, { cause: options.signal.reason });
+    const remaining = candidates.filter(
+      (c) => !excluded.has(c.slot) && (calls.get(c.slot) ?? 0) < retry.maxAttempts,
+    );
+    const availableAt = remaining.length
+      ? Math.min(...remaining.map((c) => c.slot.breaker.availableAt()))
+      : undefined;
+    const now = clock.now();
+    const waitMs =
+      availableAt === undefined
+        ? 0
+        : Math.max(
+            fullJitterBackoff(pass, { ...retry, random: options.random }),
+            availableAt - now,
+          );
+    if (
+      pass >= retry.maxAttempts ||
+      availableAt === undefined ||
+      now + waitMs > started + retry.budgetMs
+    ) {
+      const retryAfterMs =
+        availableAt !== undefined && availableAt > now ? availableAt - now : undefined;
+      throw new AllProvidersFailedError(attempts, retryAfterMs);
+    }
+    try {
+      await sleep(waitMs, options.signal);
+    } catch (reason) {
+      throw new AbortedError(undefined, { cause: reason });
+    }
+  }
+}
+
+/** Records a skip, unless the provider's last record is the same skip (later passes repeat them). */
+function recordSkip(attempts: Attempt[], candidate: RouteCandidate, error: CircuitOpenError): void {
+  const last = attempts.findLast((a) => a.provider === candidate.slot.name);
+  if (last?.skipped === error.reason) return;
+  attempts.push({
+    provider: candidate.slot.name,
+    model: candidate.model,
+    ok: false,
+    latencyMs: 0,
+    skipped: error.reason,
+    error,
+  });
+}
+
+/** Anything a provider threw, as a FlexiAI error (a custom provider may throw anything). */
+function asFlexiAIError(thrown: unknown, candidate: RouteCandidate): FlexiAIError {
+  if (FlexiAIError.isInstance(thrown)) return thrown;
+  if (thrown instanceof Error && thrown.name === 'AbortError') {
+    return new AbortedError(undefined, { cause: thrown });
+  }
+  const detail = thrown instanceof Error ? thrown.message : String(thrown);
+  return new ProviderError(`unexpected failure: ${detail}`, {
+    provider: candidate.slot.name,
+    model: candidate.model,
+    cause: thrown,
+  });
+}

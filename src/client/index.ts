@@ -1,0 +1,3 @@
+export * from './flexiai.js';
+export * from './provider-status.js';
+export * from './request-stats.js';

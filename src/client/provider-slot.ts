@@ -1,0 +1,25 @@
+import type { ProviderConfig } from '../config/provider-config-schema.js';
+import type { Provider } from '../providers/provider.js';
+import type { CircuitBreaker } from '../resilience/circuit-breaker.js';
+
+/** A configured provider as the client holds it: the adapter, its breaker and its place in the order. */
+export interface ProviderSlot {
+  readonly name: string;
+  readonly provider: Provider;
+  readonly breaker: CircuitBreaker;
+  readonly priority: number;
+  /** Declaration order; breaks priority ties. */
+  readonly index: number;
+  readonly enabled: boolean;
+  /** Model ids this provider serves besides its default model. */
+  readonly models: readonly string[];
+  readonly config: ProviderConfig | undefined;
+  /** Set when the provider refused our credentials; cleared by its next success. */
+  misconfigured: { at: number; message: string } | undefined;
+}
+
+/** One step of a route: a provider and the model to ask it for. */
+export interface RouteCandidate {
+  slot: ProviderSlot;
+  model: string;
+}

@@ -1,0 +1,89 @@
+import type { FlexiAIError } from '../errors/flexiai-error.js';
+
+export interface ProviderStats {
+  /** Upstream calls made. */
+  calls: number;
+  successes: number;
+  failures: number;
+  /** Times the provider was passed over (circuit open, cooling, probing). */
+  skips: number;
+  /** Mean latency of successful calls, in ms. */
+  averageLatencyMs: number;
+  lastSuccessAt: number | null;
+  lastFailure: { at: number; code: string; message: string } | null;
+}
+
+export interface RequestStats {
+  /** `chatCompletion` / `chatCompletionStream` calls. */
+  totalRequests: number;
+  successfulRequests: number;
+  failedRequests: number;
+  /** Requests served by a provider other than the first candidate. */
+  failovers: number;
+  providers: Record<string, ProviderStats>;
+}
+
+const emptyProviderStats = (): ProviderStats => ({
+  calls: 0,
+  successes: 0,
+  failures: 0,
+  skips: 0,
+  averageLatencyMs: 0,
+  lastSuccessAt: null,
+  lastFailure: null,
+});
+
+/** Counters for `getRequestStats()`. Plain synchronous updates: safe under any concurrency in one event loop. */
+export class RequestStatsRecorder {
+  private totals = { totalRequests: 0, successfulRequests: 0, failedRequests: 0, failovers: 0 };
+  private providers = new Map<string, ProviderStats>();
+
+  requestStarted(): void {
+    this.totals.totalRequests += 1;
+  }
+
+  requestSucceeded(failedOver: boolean): void {
+    this.totals.successfulRequests += 1;
+    if (failedOver) this.totals.failovers += 1;
+  }
+
+  requestFailed(): void {
+    this.totals.failedRequests += 1;
+  }
+
+  callSucceeded(provider: string, latencyMs: number, at: number): void {
+    const stats = this.of(provider);
+    stats.calls += 1;
+    stats.successes += 1;
+    stats.averageLatencyMs += (latencyMs - stats.averageLatencyMs) / stats.successes;
+    stats.lastSuccessAt = at;
+  }
+
+  callFailed(provider: string, error: FlexiAIError, at: number): void {
+    const stats = this.of(provider);
+    stats.calls += 1;
+    stats.failures += 1;
+    stats.lastFailure = { at, code: error.code, message: error.message };
+  }
+
+  skipped(provider: string): void {
+    this.of(provider).skips += 1;
+  }
+
+  snapshot(): RequestStats {
+    const providers: Record<string, ProviderStats> = {};
+    for (const [name, stats] of this.providers) {
+      providers[name] = { ...stats, lastFailure: stats.lastFailure && { ...stats.lastFailure } };
+    }
+    return { ...this.totals, providers };
+  }
+
+  private of(provider: string): ProviderStats {
+    let stats = this.providers.get(provider);
+    if (!stats) {
+      stats = emptyProviderStats();
+      this.providers.set(provider, stats);
+    }
+    return stats;
+  }
+}

@@ -1,0 +1,90 @@
+import { ModelNotFoundError } from '../errors/model-not-found-error.js';
+import type { ProviderSlot, RouteCandidate } from './provider-slot.js';
+
+/**
+ * Turns a request's `model` into the ordered providers to try:
+ * absent or `default` -> every enabled provider by priority (a `default` route, if configured, wins);
+ * a route name -> its providers in order; a provider name -> that provider; `provider/model` ->
+ * that provider with that model; a configured model id -> the providers serving it, by priority;
+ * anything else -> ModelNotFoundError, before any upstream call.
+ */
+export class Router {
+  private slots: ProviderSlot[] = [];
+  private byName = new Map<string, ProviderSlot>();
+  private primary: string | undefined;
+  private cache = new Map<string, RouteCandidate[]>();
+
+  constructor(private readonly routes: Readonly<Record<string, readonly string[]>>) {}
+
+  setSlots(slots: readonly ProviderSlot[]): void {
+    this.slots = [...slots];
+    this.byName = new Map(slots.map((slot) => [slot.name, slot]));
+    this.cache.clear();
+  }
+
+  /** Puts one provider first in every priority-ordered list (routes keep their explicit order). */
+  setPrimary(name: string | undefined): void {
+    this.primary = name;
+    this.cache.clear();
+  }
+
+  resolve(model: string | undefined): RouteCandidate[] {
+    const key = model ?? 'default';
+    let found = this.cache.get(key);
+    if (!found) {
+      found = this.compute(key);
+      if (this.cache.size > 1000) this.cache.clear();
+      this.cache.set(key, found);
+    }
+    return found;
+  }
+
+  /** Every name a request may use: routes, providers and model ids. */
+  knownModels(): string[] {
+    const names = new Set<string>(['default', ...Object.keys(this.routes)]);
+    for (const slot of this.enabled()) {
+      names.add(slot.name);
+      names.add(slot.provider.model);
+      for (const model of slot.models) names.add(model);
+    }
+    return [...names];
+  }
+
+  private compute(key: string): RouteCandidate[] {
+    const route = this.routes[key];
+    if (route) {
+      return route
+        .map((name) => this.byName.get(name))
+        .filter((slot): slot is ProviderSlot => slot !== undefined && slot.enabled)
+        .map((slot) => ({ slot, model: slot.provider.model }));
+    }
+    if (key === 'default') return this.ordered(this.enabled()).map(defaultModel);
+    const named = this.byName.get(key);
+    if (named?.enabled) return [defaultModel(named)];
+    const slash = key.indexOf('/');
+    if (slash > 0) {
+      const slot = this.byName.get(key.slice(0, slash));
+      const model = key.slice(slash + 1);
+      if (slot?.enabled && model) return [{ slot, model }];
+    }
+    const serving = this.enabled().filter(
+      (slot) => slot.provider.model === key || slot.models.includes(key),
+    );
+    if (serving.length) return this.ordered(serving).map((slot) => ({ slot, model: key }));
+    throw new ModelNotFoundError(key, this.knownModels());
+  }
+
+  private enabled(): ProviderSlot[] {
+    return this.slots.filter((slot) => slot.enabled);
+  }
+
+  private ordered(slots: ProviderSlot[]): ProviderSlot[] {
+    return [...slots].sort((a, b) => {
+      if (a.name === this.primary) return -1;
+      if (b.name === this.primary) return 1;
+      return a.priority - b.priority || a.index - b.index;
+    });
+  }
+}
+
+const defaultModel = (slot: ProviderSlot): RouteCandidate => ({ slot, model: slot.provider.model });

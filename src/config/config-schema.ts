@@ -1,0 +1,105 @@
+import { z } from 'zod';
+import { circuitBreakerSchema, providerConfigSchema } from './provider-config-schema.js';
+import { secretSchema } from './secret-schema.js';
+
+const ms = () => z.number().int().positive();
+
+export const retrySchema = z.strictObject({
+  /** Most calls one request makes to any one provider (the first call included). */
+  maxAttempts: z.number().int().positive().default(3),
+  /** Backoff before the n-th pass over the providers: full jitter up to initialDelayMs x 2^(n-1). */
+  initialDelayMs: ms().default(250),
+  maxDelayMs: ms().default(8_000),
+  /** Total time a request may spend waiting between passes (backoff and Retry-After). */
+  budgetMs: ms().default(30_000),
+  /** Cooldown after a 429 that carries no Retry-After. */
+  defaultCooldownMs: ms().default(1_000),
+  /** A Retry-After longer than this is capped. */
+  maxCooldownMs: ms().default(300_000),
+});
+
+export const syncSchema = z.discriminatedUnion('backend', [
+  z.strictObject({ backend: z.literal('memory') }),
+  z.strictObject({
+    backend: z.literal('redis'),
+    url: z.string().min(1).default('redis://127.0.0.1:6379'),
+    keyPrefix: z.string().default('flexiai:'),
+    password: secretSchema.optional(),
+  }),
+]);
+
+export const serverSchema = z.strictObject({
+  host: z.string().min(1).default('127.0.0.1'),
+  port: z.number().int().min(0).max(65_535).default(4000),
+  /** Gateway keys; when set, every route but /health requires `Authorization: Bearer <key>`. */
+  apiKeys: z.array(secretSchema).default([]),
+  bodyLimitBytes: z
+    .number()
+    .int()
+    .positive()
+    .default(10 * 1024 * 1024),
+});
+
+export const loggingSchema = z.strictObject({
+  level: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
+  /** Log prompts and completions (debug level). Off by default. */
+  logContent: z.boolean().default(false),
+});
+
+export const configSchema = z
+  .strictObject({
+    providers: z.array(providerConfigSchema).min(1, 'must list at least one provider'),
+    routes: z.record(z.string().min(1), z.array(z.string().min(1)).min(1)).default({}),
+    circuitBreaker: circuitBreakerSchema.default(circuitBreakerSchema.parse({})),
+    retry: retrySchema.default(retrySchema.parse({})),
+    sync: syncSchema.default({ backend: 'memory' }),
+    server: serverSchema.default(serverSchema.parse({})),
+    logging: loggingSchema.default(loggingSchema.parse({})),
+  })
+  .superRefine((config, ctx) => {
+    const names = new Set<string>();
+    config.providers.forEach((provider, i) => {
+      if (names.has(provider.name)) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `duplicate provider name "${provider.name}"`,
+          path: ['providers', i, 'name'],
+        });
+      }
+      names.add(provider.name);
+    });
+    for (const [route, members] of Object.entries(config.routes)) {
+      if (names.has(route)) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `route "${route}" has the name of a provider`,
+          path: ['routes', route],
+        });
+      }
+      members.forEach((member, i) => {
+        if (!names.has(member)) {
+          ctx.addIssue({
+            code: 'custom',
+            message: `names no configured provider: "${member}"`,
+            path: ['routes', route, i],
+          });
+        }
+      });
+    }
+    if (config.retry.initialDelayMs > config.retry.maxDelayMs) {
+      ctx.addIssue({
+        code: 'custom',
+        message: 'must not exceed retry.maxDelayMs',
+        path: ['retry', 'initialDelayMs'],
+      });
+    }
+  });
+
+/** Configuration as users write it (object, JSON or YAML). */
+export type FlexiAIConfigInput = z.input<typeof configSchema>;
+/** Configuration after validation and defaults. */
+export type FlexiAIConfig = z.output<typeof configSchema>;
+export type RetryConfig = FlexiAIConfig['retry'];
+export type SyncConfig = FlexiAIConfig['sync'];
+export type ServerConfig = FlexiAIConfig['server'];
+export type LoggingConfig = FlexiAIConfig['logging'];

@@ -1,0 +1,121 @@
+import { z } from 'zod';
+import { secretSchema } from './secret-schema.js';
+
+const ms = () => z.number().int().positive();
+
+export const circuitBreakerSchema = z.strictObject({
+  /** Consecutive failures that open the circuit. */
+  failureThreshold: z.number().int().positive().default(5),
+  /** How long an open circuit refuses calls before admitting a probe. */
+  recoveryTimeoutMs: ms().default(60_000),
+  /** Probes admitted at once while half-open. */
+  halfOpenMaxCalls: z.number().int().positive().default(1),
+  /** A probe that has not reported after this long frees its slot. */
+  probeTimeoutMs: ms().optional(),
+});
+export type CircuitBreakerConfig = z.output<typeof circuitBreakerSchema>;
+
+export const providerTypeSchema = z.enum([
+  'openai',
+  'anthropic',
+  'vertexai',
+  'gemini',
+  'openai-compatible',
+]);
+export type ProviderType = z.infer<typeof providerTypeSchema>;
+
+const providerFields = {
+  /** Unique; used in routes, status, logs and the gateway's x-flexiai-provider header. */
+  name: z
+    .string()
+    .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'must be 1-64 letters, digits, . _ or -'),
+  model: z.string().min(1),
+  /** Other model ids this provider serves; a request naming one is routed here with that model. */
+  models: z.array(z.string().min(1)).optional(),
+  /** Lower is tried first; defaults to the position in the list. */
+  priority: z.number().int().optional(),
+  enabled: z.boolean().default(true),
+  baseURL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
+  /** Deadline of the whole call. */
+  timeoutMs: ms().default(60_000),
+  /** Deadline to establish the TCP/TLS connection. */
+  connectTimeoutMs: ms().default(5_000),
+  /** Deadline for the response headers (defaults to timeoutMs; streams use it for first output too). */
+  firstByteTimeoutMs: ms().optional(),
+  /** A stream silent for this long is aborted. */
+  idleTimeoutMs: ms().default(30_000),
+  /** Responses larger than this are aborted. */
+  maxResponseBytes: z
+    .number()
+    .int()
+    .positive()
+    .default(16 * 1024 * 1024),
+  /** Pooled keep-alive connections to this provider. */
+  maxConnections: z.number().int().positive().default(128),
+  /** Extra headers sent with every request to this provider. */
+  headers: z.record(z.string(), z.string()).optional(),
+  circuitBreaker: circuitBreakerSchema.partial().optional(),
+  /** Health checks are cached this long. */
+  healthCheckTtlMs: ms().default(60_000),
+};
+
+export const openAIProviderSchema = z.strictObject({
+  ...providerFields,
+  type: z.literal('openai'),
+  apiKey: secretSchema,
+  organization: z.string().optional(),
+  project: z.string().optional(),
+});
+
+export const openAICompatibleProviderSchema = z.strictObject({
+  ...providerFields,
+  type: z.literal('openai-compatible'),
+  baseURL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }),
+  apiKey: secretSchema.optional(),
+  /** Header that carries the key: `authorization` (as `Bearer <key>`, the default) or e.g. `api-key` (Azure). */
+  authHeader: z.string().min(1).default('authorization'),
+  /** Query parameters added to every URL, e.g. `{ "api-version": "2024-10-21" }` for Azure. */
+  queryParams: z.record(z.string(), z.string()).optional(),
+});
+
+export const anthropicProviderSchema = z.strictObject({
+  ...providerFields,
+  type: z.literal('anthropic'),
+  apiKey: secretSchema,
+  anthropicVersion: z.string().default('2023-06-01'),
+  /** Sent as max_tokens when the request sets none (Anthropic requires it). */
+  defaultMaxTokens: z.number().int().positive().default(4096),
+});
+
+export const geminiProviderSchema = z.strictObject({
+  ...providerFields,
+  type: z.literal('gemini'),
+  apiKey: secretSchema,
+});
+
+export const vertexAIProviderSchema = z.strictObject({
+  ...providerFields,
+  type: z.literal('vertexai'),
+  project: z.string().min(1),
+  location: z.string().min(1).default('us-central1'),
+  /** A static OAuth access token (tests, short jobs); otherwise Google credentials are used. */
+  accessToken: secretSchema.optional(),
+  /** Path of a service-account JSON file; otherwise Application Default Credentials. */
+  credentialsFile: z.string().min(1).optional(),
+});
+
+export const providerConfigSchema = z.discriminatedUnion('type', [
+  openAIProviderSchema,
+  openAICompatibleProviderSchema,
+  anthropicProviderSchema,
+  geminiProviderSchema,
+  vertexAIProviderSchema,
+]);
+
+export type ProviderConfigInput = z.input<typeof providerConfigSchema>;
+export type ProviderConfig = z.output<typeof providerConfigSchema>;
+export type OpenAIProviderConfig = z.output<typeof openAIProviderSchema>;
+export type OpenAICompatibleProviderConfig = z.output<typeof openAICompatibleProviderSchema>;
+export type AnthropicProviderConfig = z.output<typeof anthropicProviderSchema>;
+export type GeminiProviderConfig = z.output<typeof geminiProviderSchema>;
+export type VertexAIProviderConfig = z.output<typeof vertexAIProviderSchema>;

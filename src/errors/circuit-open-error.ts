@@ -1,0 +1,29 @@
+import type { SkipReason } from '../types/attempt.js';
+import { FlexiAIError } from './flexiai-error.js';
+
+const describe: Record<SkipReason, string> = {
+  circuit_open: 'circuit open',
+  half_open_busy: 'circuit half-open, probe already in flight',
+  cooldown: 'cooling down after a rate limit',
+};
+
+/** A provider was passed over because its circuit is open, it is probing, or it is cooling down. */
+export class CircuitOpenError extends FlexiAIError {
+  static override readonly errorName: string = 'CircuitOpenError';
+  readonly provider: string;
+  readonly reason: SkipReason;
+  /** Epoch ms when the provider may be tried again, when known. */
+  readonly retryAt: number | null;
+
+  constructor(provider: string, reason: SkipReason, retryAt: number | null) {
+    const until = retryAt === null ? '' : ` until ${new Date(retryAt).toISOString()}`;
+    super('circuit_open', `${provider}: ${describe[reason]}${until}`);
+    this.provider = provider;
+    this.reason = reason;
+    this.retryAt = retryAt;
+  }
+
+  protected override details(): Record<string, unknown> {
+    return { provider: this.provider, reason: this.reason, retryAt: this.retryAt };
+  }
+}

@@ -1,0 +1,3 @@
+export * from './openai/index.js';
+export * from './provider.js';
+export * from './registry.js';

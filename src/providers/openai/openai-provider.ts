@@ -1,0 +1,159 @@
+import type {
+  OpenAICompatibleProviderConfig,
+  OpenAIProviderConfig,
+} from '../../config/provider-config-schema.js';
+import { MalformedResponseError } from '../../errors/malformed-response-error.js';
+import type { Clock } from '../../internal/clock.js';
+import { toPathIssues } from '../../internal/zod-issues.js';
+import type { ProviderChatResult } from '../../types/response.js';
+import type {
+  HealthCheckResult,
+  Provider,
+  ProviderCallOptions,
+  ProviderDeps,
+  ProviderRequest,
+} from '../provider.js';
+import { header } from '../shared/headers.js';
+import { HealthCheckCache } from '../shared/health-check-cache.js';
+import { mergeProviderOptions } from '../shared/merge-provider-options.js';
+import { parseJsonBody } from '../shared/parse-json-body.js';
+import { ProviderHttp } from '../shared/provider-http.js';
+import { USER_AGENT } from '../shared/version.js';
+import { convertToOpenAIRequest, type OpenAIRequestOptions } from './convert-to-openai-request.js';
+import { errorInSuccessBody, mapOpenAIError } from './map-openai-error.js';
+import { mapOpenAIResponse } from './map-openai-response.js';
+import { openAIChatCompletionSchema } from './openai-wire.js';
+
+const OPENAI_BASE_URL = 'https://api.openai.com/v1';
+
+type OpenAIWireConfig = OpenAIProviderConfig | OpenAICompatibleProviderConfig;
+
+/**
+ * OpenAI Chat Completions, and every server that speaks the same wire (Azure OpenAI, Ollama, vLLM,
+ * Groq, Together, OpenRouter) through the `openai-compatible` type.
+ */
+export class OpenAIProvider implements Provider {
+  readonly name: string;
+  readonly type: OpenAIWireConfig['type'];
+  readonly model: string;
+  private readonly config: OpenAIWireConfig;
+  private readonly http: ProviderHttp;
+  private readonly clock: Clock;
+  private readonly secrets: readonly string[];
+  private readonly baseHeaders: Record<string, string>;
+  private readonly requestOptions: OpenAIRequestOptions;
+  private readonly baseURL: string;
+  private readonly health: HealthCheckCache;
+
+  constructor(config: OpenAIWireConfig, deps: ProviderDeps) {
+    this.config = config;
+    this.name = config.name;
+    this.type = config.type;
+    this.model = config.model;
+    this.clock = deps.clock;
+    this.http = new ProviderHttp(config);
+    this.baseURL = (config.baseURL ?? OPENAI_BASE_URL).replace(/\/+$/, '');
+    const key = config.apiKey?.reveal();
+    this.secrets = key ? [key] : [];
+    this.baseHeaders = {
+      'content-type': 'application/json',
+      accept: 'application/json',
+      'user-agent': USER_AGENT,
+      ...config.headers,
+      ...this.authHeaders(key),
+    };
+    this.requestOptions =
+      config.type === 'openai'
+        ? { maxTokensField: 'max_completion_tokens', sendTopK: false }
+        : { maxTokensField: 'max_tokens', sendTopK: true };
+    this.health = new HealthCheckCache(config.healthCheckTtlMs, deps.clock);
+  }
+
+  async chat(request: ProviderRequest, options: ProviderCallOptions): Promise<ProviderChatResult> {
+    const body = mergeProviderOptions(
+      convertToOpenAIRequest(request, this.requestOptions),
+      request.providerOptions,
+      this.type,
+      this.name,
+    );
+    const target = this.http.target(request.model);
+    const response = await this.http.send({
+      url: this.url('/chat/completions'),
+      method: 'POST',
+      headers: this.baseHeaders,
+      body: JSON.stringify(body),
+      signal: options.signal,
+      model: request.model,
+    });
+    const now = this.clock.now();
+    if (response.status < 200 || response.status >= 300) {
+      throw mapOpenAIError({ ...response, target, secrets: this.secrets, now });
+    }
+    const json = parseJsonBody(response.text, target, this.secrets, response.status);
+    const inBody = errorInSuccessBody(json, { ...response, target, secrets: this.secrets, now });
+    if (inBody) throw inBody;
+    const parsed = openAIChatCompletionSchema.safeParse(json);
+    if (!parsed.success) {
+      const where = toPathIssues(parsed.error)
+        .slice(0, 3)
+        .map((i) => `${i.path}: ${i.message}`)
+        .join('; ');
+      throw new MalformedResponseError(`response is not a chat completion (${where})`, {
+        ...target,
+        status: response.status,
+      });
+    }
+    return mapOpenAIResponse(parsed.data, header(response.headers, 'x-request-id'));
+  }
+
+  healthCheck(options: { signal?: AbortSignal; force?: boolean } = {}): Promise<HealthCheckResult> {
+    return this.health.get(async () => {
+      const response = await this.http.send({
+        url: this.url('/models'),
+        method: 'GET',
+        headers: this.baseHeaders,
+        signal: options.signal,
+        model: this.model,
+      });
+      if (response.status < 200 || response.status >= 300) {
+        throw mapOpenAIError({
+          ...response,
+          target: this.http.target(this.model),
+          secrets: this.secrets,
+          now: this.clock.now(),
+        });
+      }
+    }, options.force);
+  }
+
+  close(): Promise<void> {
+    return this.http.close();
+  }
+
+  private url(path: string): URL {
+    const url = new URL(`${this.baseURL}${path}`);
+    if (this.config.type === 'openai-compatible' && this.config.queryParams) {
+      for (const [key, value] of Object.entries(this.config.queryParams))
+        url.searchParams.set(key, value);
+    }
+    return url;
+  }
+
+  private authHeaders(key: string | undefined): Record<string, string> {
+    const headers: Record<string, string> = {};
+    if (this.config.type === 'openai') {
+      if (this.config.organization) headers['openai-organization'] = this.config.organization;
+      if (this.config.project) headers['openai-project'] = this.config.project;
+    }
+    if (!key) return headers;
+    const name =
+      this.config.type === 'openai-compatible'
+        ? this.config.authHeader.toLowerCase()
+        : 'authorization';
+    headers[name] = name === 'authorization' ? `Bearer ${key}` : key;
+    return headers;
+  }
+}
+
+export const createOpenAIProvider = (config: OpenAIWireConfig, deps: ProviderDeps): Provider =>
+  new OpenAIProvider(config, deps);

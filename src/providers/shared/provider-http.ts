@@ -1,0 +1,75 @@
+import type { ProviderConfig } from '../../config/provider-config-schema.js';
+import {
+  HttpClient,
+  type HttpRequest,
+  type HttpResponse,
+  type HttpStreamResponse,
+} from '../../transport/http-client.js';
+import type { CallTarget } from '../../transport/map-transport-error.js';
+
+type Deadlines = Pick<
+  HttpRequest,
+  'firstByteTimeoutMs' | 'totalTimeoutMs' | 'idleTimeoutMs' | 'maxResponseBytes'
+>;
+
+export interface ProviderHttpCall {
+  url: URL;
+  method: 'GET' | 'POST';
+  headers: Record<string, string>;
+  body?: string;
+  signal?: AbortSignal | undefined;
+  /** The model of this call, for errors. */
+  model: string;
+}
+
+/**
+ * One provider's HTTP side: its connection pool and the deadlines from its configuration.
+ * Every adapter sends through this, so timeouts and size limits apply the same everywhere.
+ */
+export class ProviderHttp {
+  readonly client: HttpClient;
+  private readonly deadlines: Deadlines;
+  private readonly provider: string;
+
+  constructor(config: ProviderConfig) {
+    this.provider = config.name;
+    this.client = new HttpClient({
+      connectTimeoutMs: config.connectTimeoutMs,
+      maxConnections: config.maxConnections,
+    });
+    this.deadlines = {
+      totalTimeoutMs: config.timeoutMs,
+      firstByteTimeoutMs: config.firstByteTimeoutMs ?? config.timeoutMs,
+      idleTimeoutMs: config.idleTimeoutMs,
+      maxResponseBytes: config.maxResponseBytes,
+    };
+  }
+
+  target(model: string): CallTarget {
+    return { provider: this.provider, model };
+  }
+
+  send(call: ProviderHttpCall): Promise<HttpResponse> {
+    return this.client.request(this.toRequest(call));
+  }
+
+  stream(call: ProviderHttpCall): Promise<HttpStreamResponse> {
+    return this.client.stream(this.toRequest(call));
+  }
+
+  close(): Promise<void> {
+    return this.client.close();
+  }
+
+  private toRequest(call: ProviderHttpCall): HttpRequest {
+    return {
+      url: call.url,
+      method: call.method,
+      headers: call.headers,
+      ...(call.body === undefined ? {} : { body: call.body }),
+      signal: call.signal,
+      target: this.target(call.model),
+      ...this.deadlines,
+    };
+  }
+}

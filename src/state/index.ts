@@ -1,0 +1,1 @@
+export * from './circuit-state-sync.js';

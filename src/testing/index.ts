@@ -1,0 +1,6 @@
+export * from './blackhole.js';
+export * from './faults.js';
+export * from './free-port.js';
+export * from './openai-sim-wire.js';
+export * from './sim-wire.js';
+export * from './simulated-provider.js';

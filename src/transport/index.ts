@@ -1,0 +1,3 @@
+export * from './http-client.js';
+export * from './map-transport-error.js';
+export * from './decode-sse.js';

@@ -1,0 +1,17 @@
+/** Why a provider was passed over without a call. */
+export type SkipReason = 'circuit_open' | 'cooldown' | 'half_open_busy';
+
+/** One step of the failover loop: an upstream call, or a provider passed over. */
+export interface Attempt {
+  provider: string;
+  model: string;
+  ok: boolean;
+  /** Wall time of the upstream call in milliseconds (0 for a skip). */
+  latencyMs: number;
+  /** Set when the provider was passed over without a call. */
+  skipped?: SkipReason;
+  /** HTTP status of the upstream response, when one arrived. */
+  status?: number;
+  /** The failure (a FlexiAIError); absent on success. */
+  error?: Error;
+}

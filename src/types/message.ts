@@ -1,0 +1,50 @@
+import { z } from 'zod';
+import { contentPartSchema, textPartSchema } from './content-part.js';
+import { toolCallSchema } from './tool.js';
+
+const textContent = z.union([z.string(), z.array(textPartSchema).min(1)]);
+
+export const systemMessageSchema = z.strictObject({
+  role: z.literal('system'),
+  content: textContent,
+  name: z.string().optional(),
+});
+
+export const userMessageSchema = z.strictObject({
+  role: z.literal('user'),
+  content: z.union([z.string(), z.array(contentPartSchema).min(1)]),
+  name: z.string().optional(),
+});
+
+export const assistantMessageSchema = z
+  .strictObject({
+    role: z.literal('assistant'),
+    content: z.union([textContent, z.null()]).optional(),
+    name: z.string().optional(),
+    toolCalls: z.array(toolCallSchema).min(1).optional(),
+  })
+  .refine((m) => (m.content !== null && m.content !== undefined) || m.toolCalls !== undefined, {
+    message: 'an assistant message needs content or toolCalls',
+    path: ['content'],
+  });
+
+export const toolMessageSchema = z.strictObject({
+  role: z.literal('tool'),
+  content: textContent,
+  toolCallId: z.string().min(1),
+  name: z.string().optional(),
+});
+
+export const chatMessageSchema = z.discriminatedUnion('role', [
+  systemMessageSchema,
+  userMessageSchema,
+  assistantMessageSchema,
+  toolMessageSchema,
+]);
+
+export type SystemMessage = z.infer<typeof systemMessageSchema>;
+export type UserMessage = z.infer<typeof userMessageSchema>;
+export type AssistantMessage = z.infer<typeof assistantMessageSchema>;
+export type ToolMessage = z.infer<typeof toolMessageSchema>;
+export type ChatMessage = z.infer<typeof chatMessageSchema>;
+export type MessageRole = ChatMessage['role'];

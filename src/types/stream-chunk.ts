@@ -1,0 +1,53 @@
+import type { FinishReason } from './finish-reason.js';
+import type { Usage } from './usage.js';
+
+/** Text the model produced. */
+export interface TextDeltaChunk {
+  type: 'text-delta';
+  delta: string;
+}
+
+/** A fragment of a tool call; fragments with the same index belong to one call. */
+export interface ToolCallDeltaChunk {
+  type: 'tool-call-delta';
+  index: number;
+  id?: string;
+  name?: string;
+  argumentsDelta?: string;
+}
+
+export interface UsageChunk {
+  type: 'usage';
+  usage: Usage;
+}
+
+export interface FinishChunk {
+  type: 'finish';
+  finishReason: FinishReason;
+}
+
+/** Upstream metadata that is not model output (completion id, model); never commits a stream. */
+export interface ResponseMetadataChunk {
+  type: 'response-metadata';
+  id?: string;
+  model?: string;
+  requestId?: string;
+  providerMetadata?: Record<string, unknown>;
+}
+
+export interface ErrorChunk {
+  type: 'error';
+  error: Error;
+}
+
+export type StreamChunk =
+  | TextDeltaChunk
+  | ToolCallDeltaChunk
+  | UsageChunk
+  | FinishChunk
+  | ResponseMetadataChunk
+  | ErrorChunk;
+
+/** A chunk that carries model output: the first one commits a stream to its provider. */
+export const isOutputChunk = (chunk: StreamChunk): chunk is TextDeltaChunk | ToolCallDeltaChunk =>
+  chunk.type === 'text-delta' || chunk.type === 'tool-call-delta';
