@@ -14,5 +14,6 @@ export * from './model-not-found-error.js';
 export * from './provider-error.js';
 export * from './rate-limit-error.js';
 export * from './response-too-large-error.js';
+export * from './stream-interrupted-error.js';
 export * from './timeout-error.js';
 export * from './validation-error.js';

@@ -3,4 +3,5 @@ export * from './faults.js';
 export * from './free-port.js';
 export * from './openai-sim-wire.js';
 export * from './sim-wire.js';
+export * from './sim-wires.js';
 export * from './simulated-provider.js';

@@ -26,10 +26,13 @@ function messageText(content: unknown): string {
 /** OpenAI Chat Completions as the simulator speaks it (checked by the official `openai` SDK). */
 export class OpenAISimWire implements SimWire {
   readonly name = 'openai';
+  readonly baseURLPath: string;
   readonly requestIdHeader = 'x-request-id';
   readonly streamTerminator: SimStreamEvent = { data: '[DONE]' };
 
-  constructor(private readonly basePath = '/v1') {}
+  constructor(private readonly basePath = '/v1') {
+    this.baseURLPath = basePath;
+  }
 
   route(method: string, path: string, body: unknown): SimOperation | undefined {
     if (method === 'POST' && path === `${this.basePath}/chat/completions`) {

@@ -36,6 +36,8 @@ export interface SimStreamEvent {
  */
 export interface SimWire {
   readonly name: string;
+  /** Appended to the server URL to form the base URL an SDK or FlexiAI config uses (`/v1` for OpenAI). */
+  readonly baseURLPath: string;
   /** The operation for a request, or undefined for 404. */
   route(method: string, path: string, body: unknown): SimOperation | undefined;
   /** Whether the request carries the expected credential. */

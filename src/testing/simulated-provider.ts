@@ -1,7 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import type { Fault, OkReply } from './faults.js';
-import { OpenAISimWire } from './openai-sim-wire.js';
 import {
   cutText,
   estimateTokens,
@@ -10,7 +9,7 @@ import {
   type SimWire,
 } from './sim-wire.js';
 
-export type SimWireName = 'openai';
+import { createSimWire, type SimWireName } from './sim-wires.js';
 
 export interface SimulatedProviderOptions {
   /** Wire format spoken; `openai` by default. */
@@ -64,7 +63,8 @@ export class SimulatedProvider {
 
   constructor(options: SimulatedProviderOptions = {}) {
     this.options = options;
-    this.wire = typeof options.wire === 'object' ? options.wire : new OpenAISimWire();
+    this.wire =
+      typeof options.wire === 'object' ? options.wire : createSimWire(options.wire ?? 'openai');
     this.name = options.name ?? `sim-${this.wire.name}`;
     this.defaultReply = options.defaultReply ?? { kind: 'ok' };
   }
@@ -79,7 +79,7 @@ export class SimulatedProvider {
 
   /** The base URL an SDK or FlexiAI provider config uses (`<url>/v1` for OpenAI). */
   get baseURL(): string {
-    return this.wire.name === 'openai' ? `${this.url}/v1` : this.url;
+    return `${this.url}${this.wire.baseURLPath}`;
   }
 
   get port(): number {
@@ -381,8 +381,11 @@ export class SimulatedProvider {
       const bytes = Buffer.from(text, 'utf8');
       const step = reply.writeBytes ?? bytes.length;
       for (let offset = 0; offset < bytes.length && !res.destroyed; offset += step) {
-        res.write(bytes.subarray(offset, offset + step));
-        if (reply.writeBytes) await delay(0);
+        // Wait for each write to reach the socket, so a cut after it really comes after it.
+        await new Promise<void>((resolve) =>
+          res.write(bytes.subarray(offset, offset + step), () => resolve()),
+        );
+        if (reply.writeBytes) await new Promise((resolve) => setImmediate(resolve));
       }
     };
     for (const text of frames) {

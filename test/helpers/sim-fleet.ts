@@ -1,7 +1,10 @@
 import { FlexiAI, type FlexiAIOptions } from '../../src/client/flexiai.js';
 import type { FlexiAIConfigInput } from '../../src/config/config-schema.js';
 import { silentLogger } from '../../src/internal/logger.js';
-import { createSimulatedProvider, type SimulatedProvider } from '../../src/testing/simulated-provider.js';
+import {
+  createSimulatedProvider,
+  type SimulatedProvider,
+} from '../../src/testing/simulated-provider.js';
 
 export interface Fleet {
   sims: SimulatedProvider[];

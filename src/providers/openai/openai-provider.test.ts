@@ -1,6 +1,9 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../config/parse-config.js';
-import type { OpenAIProviderConfig, ProviderConfigInput } from '../../config/provider-config-schema.js';
+import type {
+  OpenAIProviderConfig,
+  ProviderConfigInput,
+} from '../../config/provider-config-schema.js';
 import { AuthenticationError } from '../../errors/authentication-error.js';
 import { InvalidRequestError } from '../../errors/invalid-request-error.js';
 import { MalformedResponseError } from '../../errors/malformed-response-error.js';
@@ -9,7 +12,10 @@ import { RateLimitError } from '../../errors/rate-limit-error.js';
 import { systemClock } from '../../internal/clock.js';
 import { silentLogger } from '../../internal/logger.js';
 import { fault } from '../../testing/faults.js';
-import { createSimulatedProvider, type SimulatedProvider } from '../../testing/simulated-provider.js';
+import {
+  createSimulatedProvider,
+  type SimulatedProvider,
+} from '../../testing/simulated-provider.js';
 import type { ProviderRequest } from '../provider.js';
 import { OpenAIProvider } from './openai-provider.js';
 
@@ -18,7 +24,9 @@ const call = { correlationId: 'req_test', logger: silentLogger };
 
 function providerConfig(overrides: Partial<ProviderConfigInput> = {}) {
   const config = parseConfig(
-    { providers: [{ name: 'oa', type: 'openai', apiKey: KEY, model: 'gpt-4o-mini', ...overrides }] },
+    {
+      providers: [{ name: 'oa', type: 'openai', apiKey: KEY, model: 'gpt-4o-mini', ...overrides }],
+    },
     { env: false },
   );
   return config.providers[0] as OpenAIProviderConfig;
@@ -63,7 +71,9 @@ describe('OpenAIProvider over HTTP', () => {
           {
             role: 'assistant',
             content: null,
-            toolCalls: [{ id: 'call_1', type: 'function', function: { name: 'look', arguments: '{"x":1}' } }],
+            toolCalls: [
+              { id: 'call_1', type: 'function', function: { name: 'look', arguments: '{"x":1}' } },
+            ],
           },
           { role: 'tool', toolCallId: 'call_1', content: 'a cat' },
         ],
@@ -75,10 +85,18 @@ describe('OpenAIProvider over HTTP', () => {
         seed: 7,
         frequencyPenalty: 0.5,
         presencePenalty: -0.5,
-        tools: [{ type: 'function', function: { name: 'look', description: 'Looks', parameters: { type: 'object' } } }],
+        tools: [
+          {
+            type: 'function',
+            function: { name: 'look', description: 'Looks', parameters: { type: 'object' } },
+          },
+        ],
         toolChoice: { type: 'function', function: { name: 'look' } },
         parallelToolCalls: false,
-        responseFormat: { type: 'json_schema', jsonSchema: { name: 'out', schema: { type: 'object' }, strict: true } },
+        responseFormat: {
+          type: 'json_schema',
+          jsonSchema: { name: 'out', schema: { type: 'object' }, strict: true },
+        },
         user: 'u-1',
         providerOptions: { openai: { service_tier: 'flex' }, other: { ignored: true } },
       }),
@@ -102,7 +120,9 @@ describe('OpenAIProvider over HTTP', () => {
         {
           role: 'assistant',
           content: null,
-          tool_calls: [{ id: 'call_1', type: 'function', function: { name: 'look', arguments: '{"x":1}' } }],
+          tool_calls: [
+            { id: 'call_1', type: 'function', function: { name: 'look', arguments: '{"x":1}' } },
+          ],
         },
         { role: 'tool', tool_call_id: 'call_1', content: 'a cat' },
       ],
@@ -113,10 +133,18 @@ describe('OpenAIProvider over HTTP', () => {
       seed: 7,
       frequency_penalty: 0.5,
       presence_penalty: -0.5,
-      tools: [{ type: 'function', function: { name: 'look', description: 'Looks', parameters: { type: 'object' } } }],
+      tools: [
+        {
+          type: 'function',
+          function: { name: 'look', description: 'Looks', parameters: { type: 'object' } },
+        },
+      ],
       tool_choice: { type: 'function', function: { name: 'look' } },
       parallel_tool_calls: false,
-      response_format: { type: 'json_schema', json_schema: { name: 'out', schema: { type: 'object' }, strict: true } },
+      response_format: {
+        type: 'json_schema',
+        json_schema: { name: 'out', schema: { type: 'object' }, strict: true },
+      },
       user: 'u-1',
       service_tier: 'flex',
     });
@@ -193,7 +221,10 @@ describe('OpenAIProvider over HTTP', () => {
 
   it('honours x-should-retry: false', async () => {
     sim.enqueue(fault.status(500, { headers: { 'x-should-retry': 'false' } }));
-    await expect(provider.chat(request(), call)).rejects.toMatchObject({ status: 500, retryable: false });
+    await expect(provider.chat(request(), call)).rejects.toMatchObject({
+      status: 500,
+      retryable: false,
+    });
   });
 
   it('turns malformed JSON into a MalformedResponseError with a bounded excerpt', async () => {
@@ -213,7 +244,9 @@ describe('OpenAIProvider over HTTP', () => {
 
   it('refuses a 200 body that is not a chat completion', async () => {
     sim.enqueue(fault.status(200, { body: '{"id":"x","choices":[]}' }));
-    await expect(provider.chat(request(), call)).rejects.toSatisfy((e) => MalformedResponseError.isInstance(e));
+    await expect(provider.chat(request(), call)).rejects.toSatisfy((e) =>
+      MalformedResponseError.isInstance(e),
+    );
   });
 
   it('caches its health check', async () => {
@@ -244,7 +277,10 @@ describe('openai-compatible', () => {
       },
       { env: false },
     ).providers[0];
-    const provider = new OpenAIProvider(config as never, { clock: systemClock, logger: silentLogger });
+    const provider = new OpenAIProvider(config as never, {
+      clock: systemClock,
+      logger: silentLogger,
+    });
     await provider.chat(request({ model: 'my-deployment', maxTokens: 9, topK: 3 }), call);
     const sent = sim.requests[0];
     expect(sent?.url).toBe('/v1/chat/completions?api-version=2024-10-21');

@@ -5,7 +5,10 @@ import type {
 import { MalformedResponseError } from '../../errors/malformed-response-error.js';
 import type { Clock } from '../../internal/clock.js';
 import { toPathIssues } from '../../internal/zod-issues.js';
+import { decodeSse } from '../../transport/decode-sse.js';
+import { readStreamText } from '../../transport/read-stream-text.js';
 import type { ProviderChatResult } from '../../types/response.js';
+import type { StreamChunk } from '../../types/stream-chunk.js';
 import type {
   HealthCheckResult,
   Provider,
@@ -17,11 +20,12 @@ import { header } from '../shared/headers.js';
 import { HealthCheckCache } from '../shared/health-check-cache.js';
 import { mergeProviderOptions } from '../shared/merge-provider-options.js';
 import { parseJsonBody } from '../shared/parse-json-body.js';
-import { ProviderHttp } from '../shared/provider-http.js';
+import { ProviderHttp, type ProviderHttpCall } from '../shared/provider-http.js';
 import { USER_AGENT } from '../shared/version.js';
 import { convertToOpenAIRequest, type OpenAIRequestOptions } from './convert-to-openai-request.js';
 import { errorInSuccessBody, mapOpenAIError } from './map-openai-error.js';
 import { mapOpenAIResponse } from './map-openai-response.js';
+import { mapOpenAIStream } from './map-openai-stream.js';
 import { openAIChatCompletionSchema } from './openai-wire.js';
 
 const OPENAI_BASE_URL = 'https://api.openai.com/v1';
@@ -70,21 +74,8 @@ export class OpenAIProvider implements Provider {
   }
 
   async chat(request: ProviderRequest, options: ProviderCallOptions): Promise<ProviderChatResult> {
-    const body = mergeProviderOptions(
-      convertToOpenAIRequest(request, this.requestOptions),
-      request.providerOptions,
-      this.type,
-      this.name,
-    );
     const target = this.http.target(request.model);
-    const response = await this.http.send({
-      url: this.url('/chat/completions'),
-      method: 'POST',
-      headers: this.baseHeaders,
-      body: JSON.stringify(body),
-      signal: options.signal,
-      model: request.model,
-    });
+    const response = await this.http.send(this.completionCall(request, options, false));
     const now = this.clock.now();
     if (response.status < 200 || response.status >= 300) {
       throw mapOpenAIError({ ...response, target, secrets: this.secrets, now });
@@ -104,6 +95,30 @@ export class OpenAIProvider implements Provider {
       });
     }
     return mapOpenAIResponse(parsed.data, header(response.headers, 'x-request-id'));
+  }
+
+  async chatStream(
+    request: ProviderRequest,
+    options: ProviderCallOptions,
+  ): Promise<AsyncIterable<StreamChunk>> {
+    const target = this.http.target(request.model);
+    const response = await this.http.stream(this.completionCall(request, options, true));
+    if (response.status < 200 || response.status >= 300) {
+      const text = await readStreamText(response.body).catch(() => '');
+      throw mapOpenAIError({
+        ...response,
+        text,
+        target,
+        secrets: this.secrets,
+        now: this.clock.now(),
+      });
+    }
+    return mapOpenAIStream(decodeSse(response.body), {
+      target,
+      secrets: this.secrets,
+      requestId: header(response.headers, 'x-request-id'),
+      now: () => this.clock.now(),
+    });
   }
 
   healthCheck(options: { signal?: AbortSignal; force?: boolean } = {}): Promise<HealthCheckResult> {
@@ -128,6 +143,27 @@ export class OpenAIProvider implements Provider {
 
   close(): Promise<void> {
     return this.http.close();
+  }
+
+  private completionCall(
+    request: ProviderRequest,
+    options: ProviderCallOptions,
+    stream: boolean,
+  ): ProviderHttpCall {
+    const converted = convertToOpenAIRequest(request, this.requestOptions);
+    if (stream) {
+      converted.stream = true;
+      converted.stream_options = { include_usage: true };
+    }
+    const body = mergeProviderOptions(converted, request.providerOptions, this.type, this.name);
+    return {
+      url: this.url('/chat/completions'),
+      method: 'POST',
+      headers: stream ? { ...this.baseHeaders, accept: 'text/event-stream' } : this.baseHeaders,
+      body: JSON.stringify(body),
+      signal: options.signal,
+      model: request.model,
+    };
   }
 
   private url(path: string): URL {

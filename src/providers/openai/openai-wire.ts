@@ -51,3 +51,38 @@ export const openAIErrorBodySchema = z.looseObject({
   ]),
 });
 export type OpenAIErrorBody = z.infer<typeof openAIErrorBodySchema>;
+
+/** One `chat.completion.chunk` of a stream. */
+export const openAIChatChunkSchema = z.looseObject({
+  id: z.string().optional(),
+  model: z.string().optional(),
+  created: z.number().optional(),
+  choices: z
+    .array(
+      z.looseObject({
+        index: z.number().optional(),
+        delta: z
+          .looseObject({
+            role: z.string().nullish(),
+            content: z.string().nullish(),
+            refusal: z.string().nullish(),
+            tool_calls: z
+              .array(
+                z.looseObject({
+                  index: z.number(),
+                  id: z.string().nullish(),
+                  type: z.string().nullish(),
+                  function: z
+                    .looseObject({ name: z.string().nullish(), arguments: z.string().nullish() })
+                    .nullish(),
+                }),
+              )
+              .nullish(),
+          })
+          .nullish(),
+        finish_reason: z.string().nullish(),
+      }),
+    )
+    .nullish(),
+  usage: openAIUsageSchema.nullish(),
+});

@@ -1,0 +1,15 @@
+import { OpenAISimWire } from './openai-sim-wire.js';
+import type { SimWire } from './sim-wire.js';
+
+/** The wire formats the simulator speaks, by name. */
+const WIRES = {
+  openai: () => new OpenAISimWire(),
+} satisfies Record<string, () => SimWire>;
+
+export type SimWireName = keyof typeof WIRES;
+
+export const simWireNames = (): SimWireName[] => Object.keys(WIRES) as SimWireName[];
+
+export function createSimWire(name: SimWireName): SimWire {
+  return WIRES[name]();
+}
