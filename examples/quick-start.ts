@@ -15,7 +15,12 @@ const ai = new FlexiAI(
   {
     providers: [
       { name: 'primary', type: 'openai-compatible', baseURL: primary.baseURL, model: 'sim-large' },
-      { name: 'secondary', type: 'openai-compatible', baseURL: secondary.baseURL, model: 'sim-small' },
+      {
+        name: 'secondary',
+        type: 'openai-compatible',
+        baseURL: secondary.baseURL,
+        model: 'sim-small',
+      },
     ],
     circuitBreaker: { failureThreshold: 3, recoveryTimeoutMs: 1_000 },
   },
@@ -47,7 +52,9 @@ for (let i = 7; i <= 8; i += 1) await ask(`request ${i}`);
 
 console.log('\nProvider status:');
 console.table(
-  ai.getProviderStatus().map((s) => ({ name: s.name, state: s.state, healthy: s.healthy, failures: s.failures })),
+  ai
+    .getProviderStatus()
+    .map((s) => ({ name: s.name, state: s.state, healthy: s.healthy, failures: s.failures })),
 );
 await ai.close();
 await primary.close();
