@@ -42,8 +42,9 @@ export interface FailoverResult<T> {
  * The failover loop, the one retry owner. Each pass walks the candidates in order, skipping open,
  * probing or cooling providers; a failure moves on to the next candidate at once. Between passes
  * it waits a full-jitter backoff, or until the earliest provider becomes available (Retry-After),
- * whichever is longer, within the retry budget. At most `maxAttempts` passes, so no provider gets
- * more than `maxAttempts` calls per request.
+ * whichever is longer — but never longer than `maxDelayMs` at a time nor past the retry budget:
+ * when no provider can be available by then, it fails fast with `retryAfterMs`. At most
+ * `maxAttempts` passes, so no provider gets more than `maxAttempts` calls per request.
  *
  * Caller errors (400/404/422) and aborts end the loop at once and leave the circuit untouched;
  * 401/403 exclude the provider for this request and mark it misconfigured; 429 cools the provider
@@ -148,11 +149,13 @@ export async function runFailover<T>(options: FailoverOptions<T>): Promise<Failo
             fullJitterBackoff(pass, { ...retry, random: options.random }),
             availableAt - now,
           );
-    if (
+    const giveUp =
       pass >= retry.maxAttempts ||
       availableAt === undefined ||
-      now + waitMs > started + retry.budgetMs
-    ) {
+      // Never sleep longer than one backoff ceiling: a provider further away fails fast with retryAfterMs.
+      waitMs > retry.maxDelayMs ||
+      now + waitMs > started + retry.budgetMs;
+    if (giveUp) {
       const retryAfterMs =
         availableAt !== undefined && availableAt > now ? availableAt - now : undefined;
       throw new AllProvidersFailedError(attempts, retryAfterMs);

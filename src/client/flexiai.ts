@@ -1,3 +1,4 @@
+import { inspect } from 'node:util';
 import type { FlexiAIConfig, FlexiAIConfigInput } from '../config/config-schema.js';
 import { loadConfigFile } from '../config/load-config.js';
 import { parseConfig } from '../config/parse-config.js';
@@ -229,6 +230,14 @@ export class FlexiAI {
 
   async [Symbol.asyncDispose](): Promise<void> {
     await this.close();
+  }
+
+  /** What `console.log(client)` shows: providers and their states, never a credential. */
+  [inspect.custom](): string {
+    const providers = this.getProviderStatus()
+      .map((p) => `${p.name} (${p.type}, ${p.model}, ${p.state})`)
+      .join(', ');
+    return `FlexiAI { providers: [${providers}], sync: ${this.stateSync.status().health}${this.closed ? ', closed' : ''} }`;
   }
 
   private deps() {
