@@ -25,7 +25,10 @@ export function createConnector(connectTimeoutMs: number): buildConnector.connec
       if (settled) return;
       settled = true;
       socket?.destroy?.();
-      callback(new errors.ConnectTimeoutError(`connect timeout after ${connectTimeoutMs} ms`), null);
+      callback(
+        new errors.ConnectTimeoutError(`connect timeout after ${connectTimeoutMs} ms`),
+        null,
+      );
     }, connectTimeoutMs);
     timer.unref();
   };
