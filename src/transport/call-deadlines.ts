@@ -11,22 +11,18 @@ export class DeadlineExpired extends Error {
 }
 
 /**
- * Millisecond-accurate deadlines of one call, each aborting the call's controller with a
- * DeadlineExpired reason. (undici's own header/body timers tick at about one second, too coarse
+ * Millisecond-accurate deadlines of one call, each aborting the call with a DeadlineExpired reason. (undici's own header/body timers tick at about one second, too coarse
  * for first-byte and stall detection.) Timers are unref'd: they never keep a process alive.
  */
 export class CallDeadlines {
   private readonly timers = new Map<TimeoutPhase, NodeJS.Timeout>();
 
-  constructor(private readonly controller: AbortController) {}
+  constructor(private readonly abort: (reason: DeadlineExpired) => void) {}
 
   start(phase: TimeoutPhase, timeoutMs: number): void {
     this.stop(phase);
     if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) return;
-    const timer = setTimeout(
-      () => this.controller.abort(new DeadlineExpired(phase, timeoutMs)),
-      timeoutMs,
-    );
+    const timer = setTimeout(() => this.abort(new DeadlineExpired(phase, timeoutMs)), timeoutMs);
     timer.unref();
     this.timers.set(phase, timer);
   }
