@@ -25,8 +25,8 @@ export interface FailoverOptions<T> {
   /** One upstream call. Throws typed errors. */
   call(candidate: RouteCandidate): Promise<T>;
   /**
-   * Leave the success verdict to the caller (streams: a stream succeeds only when it completes).
-   * The returned permit must then be settled.
+   * Leave the verdict on the serving call to the caller (streams: a stream succeeds only when it
+   * completes). The returned permit must then be settled, and the attempt recorded, by the caller.
    */
   deferSuccess?: boolean;
 }
@@ -34,8 +34,11 @@ export interface FailoverOptions<T> {
 export interface FailoverResult<T> {
   value: T;
   candidate: RouteCandidate;
+  /** Every call and skip so far; with `deferSuccess`, the serving call is not in it yet. */
   attempts: Attempt[];
   permit: Permit;
+  /** `performance.now()` when the serving call started. */
+  startedAt: number;
 }
 
 /**
@@ -77,12 +80,14 @@ export async function runFailover<T>(options: FailoverOptions<T>): Promise<Failo
       const t0 = performance.now();
       try {
         const value = await options.call(candidate);
-        const latencyMs = performance.now() - t0;
-        if (!options.deferSuccess) admission.success();
-        attempts.push({ provider: slot.name, model, ok: true, latencyMs });
-        stats.callSucceeded(slot.name, latencyMs, clock.now());
-        slot.misconfigured = undefined;
-        return { value, candidate, attempts, permit: admission };
+        if (!options.deferSuccess) {
+          const latencyMs = performance.now() - t0;
+          admission.success();
+          attempts.push({ provider: slot.name, model, ok: true, latencyMs });
+          stats.callSucceeded(slot.name, latencyMs, clock.now());
+          slot.misconfigured = undefined;
+        }
+        return { value, candidate, attempts, permit: admission, startedAt: t0 };
       } catch (thrown) {
         const error = asFlexiAIError(thrown, candidate);
         const latencyMs = performance.now() - t0;

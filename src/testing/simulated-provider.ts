@@ -86,6 +86,11 @@ export class SimulatedProvider {
     return this.address?.port ?? 0;
   }
 
+  /** Connections currently open to this simulator (to check that clients close what they abandon). */
+  get openConnections(): number {
+    return this.sockets.size;
+  }
+
   /** Chat calls received (streamed or not): the number tests usually assert on. */
   get chatCalls(): number {
     return this.requests.filter((r) => r.operation === 'chat').length;
