@@ -1,6 +1,14 @@
 import { AbortedError } from '../errors/aborted-error.js';
+import type { Attempt } from '../types/attempt.js';
 import type { ChatResponse } from '../types/response.js';
 import type { StreamChunk } from '../types/stream-chunk.js';
+
+/** The provider a stream committed to, and the attempts it took to get there. */
+export interface StreamCommit {
+  provider: string;
+  model: string;
+  attempts: readonly Attempt[];
+}
 
 /**
  * A streamed chat completion: an AsyncIterable of typed chunks, plus the final aggregated response.
@@ -13,11 +21,13 @@ export class ChatStream implements AsyncIterable<StreamChunk> {
   private rejectFinal!: (error: unknown) => void;
   private started = false;
   private readonly controller = new AbortController();
+  private commitInfo: StreamCommit | undefined;
 
   constructor(
     private readonly source: (
       signal: AbortSignal,
       done: (response: ChatResponse) => void,
+      commit: (info: StreamCommit) => void,
     ) => AsyncGenerator<StreamChunk>,
   ) {
     this.final = new Promise<ChatResponse>((resolve, reject) => {
@@ -46,6 +56,11 @@ export class ChatStream implements AsyncIterable<StreamChunk> {
     return this.final;
   }
 
+  /** Set once the stream is committed to a provider (its first output arrived). */
+  get committed(): StreamCommit | undefined {
+    return this.commitInfo;
+  }
+
   /** Aborts the stream and its upstream request. */
   abort(reason?: unknown): void {
     this.controller.abort(reason ?? new AbortedError('The stream was aborted'));
@@ -54,10 +69,16 @@ export class ChatStream implements AsyncIterable<StreamChunk> {
   private async *consume(): AsyncGenerator<StreamChunk> {
     let finished = false;
     try {
-      yield* this.source(this.controller.signal, (response) => {
-        finished = true;
-        this.resolveFinal(response);
-      });
+      yield* this.source(
+        this.controller.signal,
+        (response) => {
+          finished = true;
+          this.resolveFinal(response);
+        },
+        (info) => {
+          this.commitInfo = info;
+        },
+      );
     } catch (error) {
       this.rejectFinal(error);
       throw error;

@@ -158,7 +158,7 @@ export class FlexiAI {
     const log = new RequestLog(this.logger, correlationId, this.config.logging.logContent);
     const { signal: callerSignal, correlationId: _id, model: _model, ...rest } = request;
     if (log.logContent) log.logger.debug({ messages: request.messages }, 'chat stream request');
-    return new ChatStream((streamSignal, done) =>
+    return new ChatStream((streamSignal, done, commit) =>
       runChatStream(
         {
           candidates,
@@ -182,6 +182,7 @@ export class FlexiAI {
             );
           done(response);
         },
+        commit,
       ),
     );
   }

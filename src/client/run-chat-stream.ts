@@ -8,6 +8,7 @@ import { runFailover } from './failover.js';
 import { openStream, type OpenedStream } from './open-stream.js';
 import type { ProviderRequest } from '../providers/provider.js';
 import type { ChatResponse } from '../types/response.js';
+import type { StreamCommit } from './chat-stream.js';
 import type { StreamChunk } from '../types/stream-chunk.js';
 import type { RouteCandidate } from './provider-slot.js';
 import { StreamAggregator } from './stream-aggregator.js';
@@ -33,6 +34,7 @@ export interface StreamRun extends Omit<
 export async function* runChatStream(
   run: StreamRun,
   done: (response: ChatResponse) => void,
+  commit: (info: StreamCommit) => void,
 ): AsyncGenerator<StreamChunk> {
   const { stats, clock, log } = run;
   const started = performance.now();
@@ -61,6 +63,7 @@ export async function* runChatStream(
 
   const { value: opened, candidate, attempts, permit, startedAt } = served;
   const { slot, model } = candidate;
+  commit({ provider: slot.name, model, attempts });
   const aggregator = new StreamAggregator();
   const onAbort = (): void => opened.abort(run.signal.reason);
   run.signal.addEventListener('abort', onAbort, { once: true });
