@@ -184,8 +184,9 @@ export class AnthropicSimWire implements SimWire {
         index,
         content_block: { type: 'tool_use', id: call.id, name: call.function.name, input: {} },
       });
+      // Like the real API: an empty partial first; a call without arguments streams nothing more.
       const json = JSON.stringify(toolInput(call.function.arguments));
-      for (const partial_json of ['', ...splitJson(json)]) {
+      for (const partial_json of ['', ...(json === '{}' ? [] : splitJson(json))]) {
         push({
           type: 'content_block_delta',
           index,

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../config/parse-config.js';
 import type { AnthropicProviderConfig } from '../../config/provider-config-schema.js';
 import { AuthenticationError } from '../../errors/authentication-error.js';
+import { ConnectionError } from '../../errors/connection-error.js';
 import { classifyError } from '../../errors/is-retryable.js';
 import { MalformedResponseError } from '../../errors/malformed-response-error.js';
 import { ProviderError } from '../../errors/provider-error.js';
@@ -188,12 +189,12 @@ describe('AnthropicProvider.chatStream over HTTP', () => {
     if (status === 429) expect(error).toMatchObject({ retryAfterMs: 1000 });
   });
 
-  it('throws StreamInterruptedError when the stream is cut before message_stop', async () => {
+  it('fails with a retryable ConnectionError, never a clean end, when the connection is cut mid-stream', async () => {
     sim.enqueue(fault.streamCut(2));
     const { seen, error } = await drain(await provider.chatStream(request, call));
     expect(text(seen).length).toBeGreaterThan(0);
-    expect(ProviderError.isInstance(error)).toBe(true);
-    expect((error as ProviderError).retryable).toBe(true);
+    expect(ConnectionError.isInstance(error)).toBe(true);
+    expect(classifyError(error)).toBe('transient');
     expect(seen.some((c) => c.type === 'usage')).toBe(false);
   });
 
