@@ -1,3 +1,4 @@
+export * from './anthropic-sim-wire.js';
 export * from './blackhole.js';
 export * from './faults.js';
 export * from './free-port.js';

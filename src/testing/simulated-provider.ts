@@ -415,7 +415,9 @@ export class SimulatedProvider {
         res.end();
         return;
       case 'stream-malformed': {
-        await write('data: {"choices": [{"delta": {"content": \n\n');
+        await write(
+          this.wire.malformedStreamFrame ?? 'data: {"choices": [{"delta": {"content": \n\n',
+        );
         for (const text of all.slice((cutAfter ?? 0) + 1).map(frame)) await write(text);
         res.end();
         return;
