@@ -41,8 +41,9 @@ export class AnthropicProvider implements Provider {
   private readonly config: AnthropicProviderConfig;
   private readonly http: ProviderHttp;
   private readonly clock: Clock;
-  private readonly secrets: readonly string[];
-  private readonly baseHeaders: Record<string, string>;
+  // ES-private: util.inspect and console.log never show them (they hold the key).
+  readonly #secrets: readonly string[];
+  readonly #baseHeaders: Record<string, string>;
   private readonly baseURL: string;
   private readonly health: HealthCheckCache;
 
@@ -54,8 +55,8 @@ export class AnthropicProvider implements Provider {
     this.http = new ProviderHttp(config);
     this.baseURL = (config.baseURL ?? ANTHROPIC_BASE_URL).replace(/\/+$/, '');
     const key = config.apiKey.reveal();
-    this.secrets = [key];
-    this.baseHeaders = {
+    this.#secrets = [key];
+    this.#baseHeaders = {
       'content-type': 'application/json',
       accept: 'application/json',
       'user-agent': USER_AGENT,
@@ -74,15 +75,15 @@ export class AnthropicProvider implements Provider {
       throw mapAnthropicError({
         ...response,
         target,
-        secrets: this.secrets,
+        secrets: this.#secrets,
         now: this.clock.now(),
       });
     }
     const requestId = header(response.headers, ANTHROPIC_REQUEST_ID_HEADER);
-    const json = parseJsonBody(response.text, target, this.secrets, response.status);
+    const json = parseJsonBody(response.text, target, this.#secrets, response.status);
     const inBody = anthropicErrorObject(json, {
       target,
-      secrets: this.secrets,
+      secrets: this.#secrets,
       text: response.text,
       requestId,
       where: 'body',
@@ -118,13 +119,13 @@ export class AnthropicProvider implements Provider {
         ...response,
         text,
         target,
-        secrets: this.secrets,
+        secrets: this.#secrets,
         now: this.clock.now(),
       });
     }
     return mapAnthropicStream(decodeSse(response.body), {
       target,
-      secrets: this.secrets,
+      secrets: this.#secrets,
       requestId: header(response.headers, ANTHROPIC_REQUEST_ID_HEADER),
     });
   }
@@ -137,7 +138,7 @@ export class AnthropicProvider implements Provider {
       const response = await this.http.send({
         url,
         method: 'GET',
-        headers: this.baseHeaders,
+        headers: this.#baseHeaders,
         signal: options.signal,
         model: this.model,
       });
@@ -145,7 +146,7 @@ export class AnthropicProvider implements Provider {
         throw mapAnthropicError({
           ...response,
           target: this.http.target(this.model),
-          secrets: this.secrets,
+          secrets: this.#secrets,
           now: this.clock.now(),
         });
       }
@@ -182,7 +183,7 @@ export class AnthropicProvider implements Provider {
     return {
       url: new URL(`${this.baseURL}/v1/messages`),
       method: 'POST',
-      headers: stream ? { ...this.baseHeaders, accept: 'text/event-stream' } : this.baseHeaders,
+      headers: stream ? { ...this.#baseHeaders, accept: 'text/event-stream' } : this.#baseHeaders,
       body: JSON.stringify(body),
       signal: options.signal,
       model: request.model,
