@@ -1,5 +1,6 @@
 import type { ProviderConfig } from '../config/provider-config-schema.js';
 import { ConfigurationError } from '../errors/configuration-error.js';
+import { createGeminiProvider } from './gemini/gemini-provider.js';
 import { createOpenAIProvider } from './openai/openai-provider.js';
 import type { Provider, ProviderDeps, ProviderFactory } from './provider.js';
 
@@ -36,5 +37,7 @@ export class ProviderRegistry {
 export function createDefaultProviderRegistry(): ProviderRegistry {
   return new ProviderRegistry()
     .register('openai', createOpenAIProvider)
-    .register('openai-compatible', createOpenAIProvider);
+    .register('openai-compatible', createOpenAIProvider)
+    .register('gemini', createGeminiProvider)
+    .register('vertexai', createGeminiProvider);
 }

@@ -1,9 +1,11 @@
+import { GeminiSimWire } from './gemini-sim-wire.js';
 import { OpenAISimWire } from './openai-sim-wire.js';
 import type { SimWire } from './sim-wire.js';
 
 /** The wire formats the simulator speaks, by name. */
 const WIRES = {
   openai: () => new OpenAISimWire(),
+  gemini: () => new GeminiSimWire(),
 } satisfies Record<string, () => SimWire>;
 
 export type SimWireName = keyof typeof WIRES;
