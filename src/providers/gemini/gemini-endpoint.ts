@@ -20,7 +20,7 @@ export function vertexHost(location: string): string {
 
 /** Model ids end up in a URL path: only the characters real model names use are accepted. */
 function checkModel(model: string): void {
-  if (!/^[A-Za-z0-9][A-Za-z0-9._:@/-]*$/.test(model) || model.includes('..')) {
+  if (!/^[A-Za-z0-9][A-Za-z0-9._@/-]*$/.test(model) || model.includes('..')) {
     throw new ValidationError([
       { path: 'model', message: 'is not a valid Gemini model name (letters, digits, . _ - / @)' },
     ]);
