@@ -119,8 +119,15 @@ export function mapGeminiResponse(
   }
   const parts = candidate.content?.parts ?? [];
   const text = parts.map(answerText).join('');
-  const toolCalls = parts.flatMap((part) => toToolCall(part, context.signatures) ?? []);
   const metadata = candidateMetadata(response, candidate);
+  const signatures: Record<string, string> = {};
+  const toolCalls = parts.flatMap((part) => {
+    const toolCall = toToolCall(part, context.signatures);
+    if (toolCall && part.thoughtSignature) signatures[toolCall.id] = part.thoughtSignature;
+    return toolCall ?? [];
+  });
+  // For callers that keep history elsewhere: pass these back in providerOptions.<type>.thoughtSignatures.
+  if (Object.keys(signatures).length) metadata.thoughtSignatures = signatures;
   return {
     id: response.responseId || `gemini-${createToolCallId().slice(5)}`,
     created: createdOf(response, context.now),

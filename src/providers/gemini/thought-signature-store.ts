@@ -8,7 +8,7 @@
 export class ThoughtSignatureStore {
   private readonly signatures = new Map<string, string>();
 
-  constructor(private readonly maxEntries = 10_000) {}
+  constructor(private readonly maxEntries = 4_096) {}
 
   remember(toolCallId: string, signature: string): void {
     this.signatures.delete(toolCallId);
