@@ -1,3 +1,4 @@
+import { inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import {
   GEMINI_KEY,
@@ -38,7 +39,21 @@ describe('GeminiProvider (Gemini API): health check and key format', () => {
     const result = await other.healthCheck({ force: true });
     expect(result.ok).toBe(false);
     expect(AuthenticationError.isInstance(result.error)).toBe(true);
+    expect(JSON.stringify(result.error)).not.toContain('AIzaWRONGkey');
+    expect(String(result.error?.message)).not.toContain('AIzaWRONGkey');
     await other.close();
+  });
+});
+
+describe('Gemini API key at rest', () => {
+  it('is never shown when the provider is inspected or serialized (S4)', () => {
+    const provider = new GeminiProvider(geminiConfig(), {
+      clock: systemClock,
+      logger: silentLogger,
+    });
+    expect(inspect(provider, { depth: 10 })).not.toContain(GEMINI_KEY);
+    expect(JSON.stringify(provider)).not.toContain(GEMINI_KEY);
+    return provider.close();
   });
 });
 

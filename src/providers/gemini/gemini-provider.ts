@@ -5,6 +5,7 @@ import type {
 import { AuthenticationError } from '../../errors/authentication-error.js';
 import { MalformedResponseError } from '../../errors/malformed-response-error.js';
 import type { Clock } from '../../internal/clock.js';
+import type { Secret } from '../../internal/secret.js';
 import { toPathIssues } from '../../internal/zod-issues.js';
 import { decodeSse } from '../../transport/decode-sse.js';
 import type { CallTarget } from '../../transport/map-transport-error.js';
@@ -67,7 +68,8 @@ export class GeminiProvider implements Provider {
   private readonly clock: Clock;
   private readonly endpoint: GeminiEndpoint;
   private readonly baseHeaders: Record<string, string>;
-  private readonly apiKey: string | undefined;
+  /** Kept as a Secret (masked in logs and util.inspect); revealed only to build a request. */
+  private readonly apiKey: Secret | undefined;
   private readonly tokens: TokenSource | undefined;
   private readonly health: HealthCheckCache;
   private readonly signatures = new ThoughtSignatureStore();
@@ -88,8 +90,8 @@ export class GeminiProvider implements Provider {
     };
     if (config.type === 'gemini') {
       this.endpoint = new GeminiEndpoint({ kind: 'gemini', baseURL: config.baseURL });
-      this.apiKey = config.apiKey.reveal();
-      if (!this.apiKey.startsWith('AIza')) {
+      this.apiKey = config.apiKey;
+      if (!this.apiKey.reveal().startsWith('AIza')) {
         deps.logger.warn(
           { provider: config.name },
           'apiKey does not look like a Gemini API key (those start with "AIza"); using it anyway',
@@ -105,7 +107,7 @@ export class GeminiProvider implements Provider {
       this.tokens =
         options.tokenSource ??
         (config.accessToken
-          ? new StaticTokenSource(config.accessToken.reveal())
+          ? new StaticTokenSource(config.accessToken)
           : new CachingTokenSource(
               createGoogleAuthFetcher({
                 providerName: config.name,
@@ -240,7 +242,7 @@ export class GeminiProvider implements Provider {
   private async auth(target: CallTarget): Promise<Auth> {
     const tokens = this.tokens;
     if (this.apiKey !== undefined || tokens === undefined) {
-      const key = this.apiKey ?? '';
+      const key = this.apiKey?.reveal() ?? '';
       return { headers: { 'x-goog-api-key': key }, secrets: [key] };
     }
     let token: string;

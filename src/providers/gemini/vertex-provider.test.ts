@@ -1,6 +1,7 @@
 import { writeFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { inspect } from 'node:util';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { CANARY, expectNoCanary } from '../../../test/helpers/canary.js';
 import { parseConfig } from '../../config/parse-config.js';
@@ -125,6 +126,12 @@ describe('GeminiProvider (Vertex AI) over HTTP', () => {
     expectNoCanary(String((error as Error).message), 'error message');
     expectNoCanary(String((error as Error).stack), 'error stack');
     for (const sent of sim.requests) expectNoCanary(sent.url, 'URL');
+  });
+
+  it('never shows its token when inspected (S4)', async () => {
+    await provider.chat(request, call);
+    expectNoCanary(inspect(provider, { depth: 10 }), 'util.inspect');
+    expectNoCanary(JSON.stringify(provider), 'JSON.stringify');
   });
 
   it('drops a refused token so the next call fetches a fresh one', async () => {

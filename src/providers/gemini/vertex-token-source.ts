@@ -1,4 +1,5 @@
 import type { Clock } from '../../internal/clock.js';
+import { Secret } from '../../internal/secret.js';
 
 /** An OAuth access token and when it expires (epoch ms), when known. */
 export interface AccessToken {
@@ -15,10 +16,14 @@ export interface TokenSource {
 
 /** A fixed token from the configuration (tests, short jobs): never refreshed. */
 export class StaticTokenSource implements TokenSource {
-  constructor(private readonly token: string) {}
+  private readonly token: Secret;
+
+  constructor(token: Secret | string) {
+    this.token = typeof token === 'string' ? new Secret(token) : token;
+  }
 
   getToken(): Promise<string> {
-    return Promise.resolve(this.token);
+    return Promise.resolve(this.token.reveal());
   }
 
   invalidate(): void {
@@ -39,7 +44,8 @@ export interface CachingTokenSourceOptions {
  * while the cached token has not yet expired, the cached token is still used.
  */
 export class CachingTokenSource implements TokenSource {
-  private cached: { token: string; refreshAt: number; expiresAt: number } | undefined;
+  /** The token is held as a Secret, so inspecting a provider never shows it. */
+  private cached: { token: Secret; refreshAt: number; expiresAt: number } | undefined;
   private inFlight: Promise<string> | undefined;
   private readonly refreshMarginMs: number;
   private readonly defaultTtlMs: number;
@@ -55,7 +61,8 @@ export class CachingTokenSource implements TokenSource {
 
   getToken(): Promise<string> {
     const now = this.clock.now();
-    if (this.cached && now < this.cached.refreshAt) return Promise.resolve(this.cached.token);
+    if (this.cached && now < this.cached.refreshAt)
+      return Promise.resolve(this.cached.token.reveal());
     this.inFlight ??= this.refresh().finally(() => {
       this.inFlight = undefined;
     });
@@ -72,14 +79,14 @@ export class CachingTokenSource implements TokenSource {
     try {
       fresh = await this.fetchToken();
     } catch (error) {
-      if (stale && this.clock.now() < stale.expiresAt) return stale.token;
+      if (stale && this.clock.now() < stale.expiresAt) return stale.token.reveal();
       throw error;
     }
     const now = this.clock.now();
     const expiresAt = fresh.expiresAt ?? now + this.defaultTtlMs;
     // A token that lives shorter than the margin is still used once, then refreshed.
     const refreshAt = Math.max(now, expiresAt - this.refreshMarginMs);
-    this.cached = { token: fresh.token, refreshAt, expiresAt };
+    this.cached = { token: new Secret(fresh.token), refreshAt, expiresAt };
     return fresh.token;
   }
 }
