@@ -2,6 +2,7 @@ export * from './anthropic-sim-wire.js';
 export * from './blackhole.js';
 export * from './faults.js';
 export * from './free-port.js';
+export * from './gemini-sim-wire.js';
 export * from './openai-sim-wire.js';
 export * from './sim-wire.js';
 export * from './sim-wires.js';

@@ -14,6 +14,8 @@ export interface SimAnswer {
   /** Text deltas for a stream. */
   chunks: string[];
   requestId: string;
+  /** The reply's wire-specific extras (OkReply.wireExtras). */
+  wireExtras?: Record<string, unknown>;
 }
 
 /** One operation a wire supports, found from the method, path and body. */

@@ -1,4 +1,5 @@
 import { AnthropicSimWire } from './anthropic-sim-wire.js';
+import { GeminiSimWire } from './gemini-sim-wire.js';
 import { OpenAISimWire } from './openai-sim-wire.js';
 import type { SimWire } from './sim-wire.js';
 
@@ -6,6 +7,7 @@ import type { SimWire } from './sim-wire.js';
 const WIRES = {
   openai: () => new OpenAISimWire(),
   anthropic: () => new AnthropicSimWire(),
+  gemini: () => new GeminiSimWire(),
 } satisfies Record<string, () => SimWire>;
 
 export type SimWireName = keyof typeof WIRES;

@@ -306,6 +306,7 @@ export class SimulatedProvider {
         estimateTokens((content ?? '') + JSON.stringify(toolCalls)),
       chunks,
       requestId: `req_sim_${this.port}_${this.counter}`,
+      ...(reply.wireExtras ? { wireExtras: reply.wireExtras } : {}),
     };
   }
 
