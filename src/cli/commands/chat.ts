@@ -1,0 +1,110 @@
+import { parseArgs } from 'node:util';
+import { FlexiAI } from '../../client/flexiai.js';
+import { FlexiAIError } from '../../errors/flexiai-error.js';
+import { createLogger } from '../../internal/logger.js';
+import type { Attempt } from '../../types/attempt.js';
+import type { ChatMessage } from '../../types/message.js';
+import { describeSource, discoverConfig } from '../discover-config.js';
+import { style } from '../style.js';
+import { EXIT, UsageError } from '../usage-error.js';
+
+export const chatHelp = `Usage: flexiai chat "prompt" [--model M] [--stream] [--system TEXT] [--config FILE] [--json]
+
+Sends one chat request through FlexiAI (failover, circuit breakers, retries) and prints the answer.
+
+  --model M       route name, provider name, provider/model or model id (default: every provider by priority)
+  --stream        print tokens as they arrive
+  --system TEXT   a system message
+  --config FILE   configuration file (default: discovered; see flexiai serve --help)
+  --json          print the whole unified response as JSON
+  -h, --help      this text
+
+Exit codes: 0 answered, 1 the request failed, 2 usage or configuration error.`;
+
+const path = (attempts: readonly Attempt[]): string =>
+  attempts
+    .map(
+      (a) => `${a.provider}:${a.ok ? 'ok' : (a.skipped ?? a.status ?? a.error?.name ?? 'failed')}`,
+    )
+    .join(' -> ');
+
+export async function runChat(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    options: {
+      model: { type: 'string' },
+      stream: { type: 'boolean' },
+      system: { type: 'string' },
+      config: { type: 'string' },
+      json: { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    strict: true,
+    allowPositionals: true,
+  });
+  if (values.help) {
+    process.stdout.write(`${chatHelp}\n`);
+    return EXIT.ok;
+  }
+  const prompt = positionals.join(' ').trim();
+  if (!prompt) throw new UsageError('a prompt is required: flexiai chat "your question"');
+
+  const discovered = await discoverConfig({ configPath: values.config });
+  process.stderr.write(`${style.dim(describeSource(discovered.source))}\n`);
+  const logger = createLogger({ level: 'warn', destination: process.stderr });
+  const client = new FlexiAI(discovered.config, { logger, env: false });
+  const messages: ChatMessage[] = [
+    ...(values.system ? [{ role: 'system' as const, content: values.system }] : []),
+    { role: 'user', content: prompt },
+  ];
+  const request = { messages, ...(values.model ? { model: values.model } : {}) };
+  try {
+    if (values.stream && !values.json) {
+      const stream = client.chatCompletionStream(request);
+      for await (const chunk of stream) {
+        if (chunk.type === 'text-delta') process.stdout.write(chunk.delta);
+      }
+      const final = await stream.finalResponse();
+      process.stdout.write('\n');
+      for (const call of final.toolCalls ?? [])
+        process.stdout.write(`tool call: ${call.function.name}(${call.function.arguments})\n`);
+      process.stderr.write(
+        style.dim(
+          `served by ${final.provider} (${final.model}) in ${Math.round(final.latencyMs)} ms [${path(final.attempts)}]\n`,
+        ),
+      );
+    } else {
+      const response = values.stream
+        ? await client.chatCompletionStream(request).finalResponse()
+        : await client.chatCompletion(request);
+      if (values.json) {
+        process.stdout.write(`${JSON.stringify(response, null, 2)}\n`);
+      } else {
+        process.stdout.write(`${response.content ?? ''}\n`);
+        for (const call of response.toolCalls ?? [])
+          process.stdout.write(`tool call: ${call.function.name}(${call.function.arguments})\n`);
+        process.stderr.write(
+          style.dim(
+            `served by ${response.provider} (${response.model}) in ${Math.round(response.latencyMs)} ms [${path(response.attempts)}]\n`,
+          ),
+        );
+      }
+    }
+    return EXIT.ok;
+  } catch (error) {
+    if (!FlexiAIError.isInstance(error)) throw error;
+    if (
+      error.code === 'validation_error' ||
+      error.code === 'model_not_found' ||
+      error.code === 'configuration_error'
+    ) {
+      process.stderr.write(`${style.red('error:')} ${error.message}\n`);
+      return EXIT.usage;
+    }
+    process.stderr.write(`\n${style.red('request failed:')} ${error.message}\n`);
+    return EXIT.requestFailed;
+  } finally {
+    await client.close();
+    await discovered.fleet?.close();
+  }
+}

@@ -1,0 +1,150 @@
+import { parseArgs } from 'node:util';
+import { FlexiAI } from '../../client/flexiai.js';
+import { FlexiAIError } from '../../errors/flexiai-error.js';
+import { silentLogger } from '../../internal/logger.js';
+import { fault } from '../../testing/faults.js';
+import type { Attempt } from '../../types/attempt.js';
+import { startSimulatedFleet } from '../simulated-fleet.js';
+import { formatTable, style, until } from '../style.js';
+import { EXIT } from '../usage-error.js';
+
+export const demoHelp = `Usage: flexiai demo [--recovery-ms N]
+
+Starts three simulated providers (OpenAI, Anthropic and Gemini wire formats) and walks through a
+scripted outage, live: requests failing over, a circuit opening, a rate limit honoured, a stream
+served while the primary is down, and the primary recovering through a half-open probe.
+No account or key needed.
+
+  --recovery-ms N   how long the open circuit waits before probing (default 3000)
+  -h, --help        this text`;
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const clock = () => new Date().toISOString().slice(11, 23);
+
+function describePath(attempts: readonly Attempt[]): string {
+  return attempts
+    .map((a) => {
+      if (a.ok) return style.green(`${a.provider}:ok`);
+      if (a.skipped) return style.yellow(`${a.provider}:${a.skipped}`);
+      return style.red(`${a.provider}:${a.status ?? a.error?.name ?? 'failed'}`);
+    })
+    .join(style.dim(' -> '));
+}
+
+export async function runDemo(argv: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args: argv,
+    options: { 'recovery-ms': { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    strict: true,
+  });
+  if (values.help) {
+    process.stdout.write(`${demoHelp}\n`);
+    return EXIT.ok;
+  }
+  const recoveryMs = Number(values['recovery-ms'] ?? 3000);
+  const fleet = await startSimulatedFleet();
+  const [openai, claude] = fleet.sims;
+  const ai = new FlexiAI(
+    {
+      ...fleet.config,
+      circuitBreaker: { failureThreshold: 3, recoveryTimeoutMs: recoveryMs, halfOpenMaxCalls: 1 },
+      retry: { maxAttempts: 2, initialDelayMs: 20, maxDelayMs: 200 },
+    },
+    { logger: silentLogger, env: false },
+  );
+  const out = (line: string) => process.stdout.write(`${line}\n`);
+  ai.onCircuitStateChange((e) => {
+    if (e.from === e.to) {
+      if (e.reason === 'cooldown')
+        out(
+          `${style.dim(clock())}   ${style.yellow('~')} ${e.provider} cooling down until ${new Date(e.snapshot.cooldownUntil ?? 0).toISOString().slice(11, 19)}`,
+        );
+      return;
+    }
+    const color = e.to === 'open' ? style.red : e.to === 'closed' ? style.green : style.yellow;
+    out(
+      `${style.dim(clock())}   ${color('●')} circuit ${style.bold(e.provider)}: ${e.from} -> ${color(e.to)} (${e.reason})`,
+    );
+  });
+  let n = 0;
+  const ask = async (prompt: string) => {
+    n += 1;
+    try {
+      const res = await ai.chatCompletion({ messages: [{ role: 'user', content: prompt }] });
+      out(
+        `${style.dim(clock())} #${String(n).padStart(2)} ${style.bold(res.provider.padEnd(10))} ${String(Math.round(res.latencyMs)).padStart(4)} ms  ${describePath(res.attempts)}`,
+      );
+    } catch (error) {
+      out(
+        `${style.dim(clock())} #${String(n).padStart(2)} ${style.red('failed')} ${FlexiAIError.isInstance(error) ? error.message.split('\n')[0] : String(error)}`,
+      );
+    }
+  };
+  const phase = (title: string) => out(`\n${style.cyan(style.bold(title))}`);
+
+  try {
+    out(
+      style.bold(
+        'FlexiAI demo — three simulated providers, priority: sim-openai > sim-claude > sim-gemini',
+      ),
+    );
+    phase('1. All providers healthy');
+    for (let i = 0; i < 3; i += 1) await ask(`hello ${i}`);
+
+    phase(
+      '2. sim-openai starts failing with HTTP 503: requests fail over; after 3 failures its circuit opens',
+    );
+    openai?.setDefault(fault.status(503));
+    for (let i = 0; i < 6; i += 1) await ask(`outage ${i}`);
+
+    phase('3. sim-claude rate-limits (429, Retry-After: 2): it cools down; sim-gemini serves');
+    claude?.enqueue(fault.rateLimited(2));
+    for (let i = 0; i < 3; i += 1) await ask(`busy ${i}`);
+
+    phase('4. A streamed answer while sim-openai is open (tokens as they arrive)');
+    claude?.enqueue(
+      fault.ok({
+        content: 'Streaming works while the primary is down: no splice, no surprise.',
+        chunkChars: 6,
+        chunkDelayMs: 40,
+      }),
+    );
+    await sleep(2_000);
+    const stream = ai.chatCompletionStream({
+      messages: [{ role: 'user', content: 'stream please' }],
+    });
+    process.stdout.write(`${style.dim(clock())}     `);
+    for await (const chunk of stream)
+      if (chunk.type === 'text-delta') process.stdout.write(chunk.delta);
+    const final = await stream.finalResponse();
+    out(
+      `\n${style.dim(clock())}     streamed by ${style.bold(final.provider)}  ${describePath(final.attempts)}`,
+    );
+
+    phase(
+      `5. sim-openai recovers; after ${recoveryMs} ms one probe is let through and closes the circuit`,
+    );
+    openai?.reset();
+    const openUntil = ai.getProviderStatus()[0]?.openUntil ?? Date.now();
+    await sleep(Math.max(0, openUntil - Date.now()) + 50);
+    for (let i = 0; i < 3; i += 1) await ask(`recovered ${i}`);
+
+    phase('Provider status');
+    out(
+      formatTable(
+        ai.getProviderStatus().map((p) => ({
+          provider: p.name,
+          circuit: p.state,
+          failures: String(p.failures),
+          'open for': until(p.openUntil),
+          'cooling for': until(p.cooldownUntil),
+          calls: String(ai.getRequestStats().providers[p.name]?.calls ?? 0),
+        })),
+      ),
+    );
+    return EXIT.ok;
+  } finally {
+    await ai.close();
+    await fleet.close();
+  }
+}
