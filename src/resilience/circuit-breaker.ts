@@ -95,7 +95,8 @@ interface Probe {
  */
 export class CircuitBreaker {
   readonly name: string;
-  private readonly options: CircuitBreakerOptions;
+  /** The limits this breaker runs with (a state sync reads `halfOpenMaxCalls` and `probeTimeoutMs`). */
+  readonly options: Readonly<CircuitBreakerOptions>;
   private readonly clock: Clock;
   private state: CircuitStateName = 'closed';
   private version = 0;
