@@ -63,6 +63,7 @@ async function waitForPing(port: number, password?: string): Promise<void> {
       retryStrategy: () => null,
       ...(password ? { password } : {}),
     });
+    client.on('error', () => undefined); // refused until the server listens
     try {
       await client.connect();
       await client.ping();
