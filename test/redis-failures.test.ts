@@ -185,7 +185,7 @@ describeRedis('Redis state sync when Redis fails (own redis-server)', () => {
     });
     expect(ai.getSyncStatus().health).toBe('degraded');
     expect((await ask(ai)).provider).toBe('a');
-    await waitFor(() => log.lines().some((l) => l.level >= 40), 1_000, 'a log line');
+    await waitFor(() => log.lines().some((l) => Number(l.level) >= 40), 1_000, 'a log line');
     expect(log.text()).toMatch(/TLS|SSL|wrong version|EPROTO|not available/i);
   });
 
