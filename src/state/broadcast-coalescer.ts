@@ -8,7 +8,7 @@ export interface BroadcastCoalescerOptions {
 
 interface KeyState {
   lastSentAt: number;
-  timer: NodeJS.Timeout | undefined;
+  timer: NodeJS.Timeout | NodeJS.Immediate | undefined;
   inFlight: boolean;
   dirty: boolean;
 }
@@ -47,8 +47,12 @@ export class BroadcastCoalescer {
       state.dirty = true;
       return;
     }
-    const wait = Math.max(0, state.lastSentAt + this.options.windowMs - this.now());
-    state.timer = setTimeout(() => void this.flush(key, state), wait);
+    const wait = state.lastSentAt + this.options.windowMs - this.now();
+    // Leading edge on the next turn of the loop (setImmediate: a zero setTimeout costs 1 ms).
+    state.timer =
+      wait > 0
+        ? setTimeout(() => void this.flush(key, state), wait)
+        : setImmediate(() => void this.flush(key, state));
     state.timer.unref?.();
   }
 
@@ -60,7 +64,10 @@ export class BroadcastCoalescer {
   /** Drops pending sends. */
   close(): void {
     this.closed = true;
-    for (const state of this.keys.values()) clearTimeout(state.timer);
+    for (const state of this.keys.values()) {
+      clearTimeout(state.timer as NodeJS.Timeout | undefined);
+      clearImmediate(state.timer as NodeJS.Immediate | undefined);
+    }
     this.keys.clear();
   }
 
