@@ -28,9 +28,14 @@ export class ProbeClaimGate implements ProbeGate {
 
   /** This worker holds a claimed probe slot for the open state `version` until `expiresAt`. */
   grant(version: number, expiresAt: number): void {
-    if (this.grantedVersion !== version) this.tokens = 1;
     this.grantedVersion = version;
+    this.tokens = 1;
     this.expiresAt = expiresAt;
+  }
+
+  /** The held slot was extended for a probe in flight (no new probe comes with it). */
+  extend(expiresAt: number): void {
+    if (this.grantedVersion !== null) this.expiresAt = Math.max(this.expiresAt, expiresAt);
   }
 
   /** The circuit changed: any slot held belonged to the previous state. */

@@ -346,7 +346,8 @@ export class RedisStateSync implements CircuitStateSync {
   }
 
   private async extendClaim(tracked: Tracked, version: number, ttlMs: number): Promise<void> {
-    tracked.gate.grant(version, this.clock.now() + ttlMs);
+    if (tracked.gate.heldFor() !== version) return;
+    tracked.gate.extend(this.clock.now() + ttlMs);
     await this.commands
       .extendClaim({ provider: tracked.provider, version, slot: tracked.claimSlot, ttlMs })
       .catch(() => undefined);
