@@ -25,8 +25,8 @@ export interface FailoverOptions<T> {
   /** One upstream call. Throws typed errors. */
   call(candidate: RouteCandidate): Promise<T>;
   /**
-   * Leave the success verdict to the caller (streams: a stream succeeds only when it completes).
-   * The returned permit must then be settled.
+   * Leave the verdict on the serving call to the caller (streams: a stream succeeds only when it
+   * completes). The returned permit must then be settled, and the attempt recorded, by the caller.
    */
   deferSuccess?: boolean;
 }
@@ -34,16 +34,20 @@ export interface FailoverOptions<T> {
 export interface FailoverResult<T> {
   value: T;
   candidate: RouteCandidate;
+  /** Every call and skip so far; with `deferSuccess`, the serving call is not in it yet. */
   attempts: Attempt[];
   permit: Permit;
+  /** `performance.now()` when the serving call started. */
+  startedAt: number;
 }
 
 /**
  * The failover loop, the one retry owner. Each pass walks the candidates in order, skipping open,
  * probing or cooling providers; a failure moves on to the next candidate at once. Between passes
  * it waits a full-jitter backoff, or until the earliest provider becomes available (Retry-After),
- * whichever is longer, within the retry budget. At most `maxAttempts` passes, so no provider gets
- * more than `maxAttempts` calls per request.
+ * whichever is longer — but never longer than `maxDelayMs` at a time nor past the retry budget:
+ * when no provider can be available by then, it fails fast with `retryAfterMs`. At most
+ * `maxAttempts` passes, so no provider gets more than `maxAttempts` calls per request.
  *
  * Caller errors (400/404/422) and aborts end the loop at once and leave the circuit untouched;
  * 401/403 exclude the provider for this request and mark it misconfigured; 429 cools the provider
@@ -76,12 +80,14 @@ export async function runFailover<T>(options: FailoverOptions<T>): Promise<Failo
       const t0 = performance.now();
       try {
         const value = await options.call(candidate);
-        const latencyMs = performance.now() - t0;
-        if (!options.deferSuccess) admission.success();
-        attempts.push({ provider: slot.name, model, ok: true, latencyMs });
-        stats.callSucceeded(slot.name, latencyMs, clock.now());
-        slot.misconfigured = undefined;
-        return { value, candidate, attempts, permit: admission };
+        if (!options.deferSuccess) {
+          const latencyMs = performance.now() - t0;
+          admission.success();
+          attempts.push({ provider: slot.name, model, ok: true, latencyMs });
+          stats.callSucceeded(slot.name, latencyMs, clock.now());
+          slot.misconfigured = undefined;
+        }
+        return { value, candidate, attempts, permit: admission, startedAt: t0 };
       } catch (thrown) {
         const error = asFlexiAIError(thrown, candidate);
         const latencyMs = performance.now() - t0;
@@ -148,11 +154,13 @@ export async function runFailover<T>(options: FailoverOptions<T>): Promise<Failo
             fullJitterBackoff(pass, { ...retry, random: options.random }),
             availableAt - now,
           );
-    if (
+    const giveUp =
       pass >= retry.maxAttempts ||
       availableAt === undefined ||
-      now + waitMs > started + retry.budgetMs
-    ) {
+      // Never sleep longer than one backoff ceiling: a provider further away fails fast with retryAfterMs.
+      waitMs > retry.maxDelayMs ||
+      now + waitMs > started + retry.budgetMs;
+    if (giveUp) {
       const retryAfterMs =
         availableAt !== undefined && availableAt > now ? availableAt - now : undefined;
       throw new AllProvidersFailedError(attempts, retryAfterMs);

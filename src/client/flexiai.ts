@@ -1,3 +1,4 @@
+import { inspect } from 'node:util';
 import type { FlexiAIConfig, FlexiAIConfigInput } from '../config/config-schema.js';
 import { loadConfigFile } from '../config/load-config.js';
 import { parseConfig } from '../config/parse-config.js';
@@ -27,6 +28,7 @@ import {
 } from '../state/circuit-state-sync.js';
 import type { ChatRequest } from '../types/request.js';
 import type { ChatResponse } from '../types/response.js';
+import { ChatStream } from './chat-stream.js';
 import { runFailover } from './failover.js';
 import { parseChatRequest } from './parse-chat-request.js';
 import type { ProviderSlot } from './provider-slot.js';
@@ -34,6 +36,7 @@ import type { ProviderStatus } from './provider-status.js';
 import { RequestLog } from './request-log.js';
 import { RequestStatsRecorder, type RequestStats } from './request-stats.js';
 import { Router } from './router.js';
+import { runChatStream } from './run-chat-stream.js';
 
 export interface FlexiAIOptions {
   /** A pino-compatible logger; pino at `logging.level` by default. */
@@ -173,6 +176,53 @@ export class FlexiAI {
     }
   }
 
+  /**
+   * Streams a chat completion with the streaming failover contract: before the first text or
+   * tool-call delta every failure fails over transparently; after it, a failure ends the stream
+   * with a StreamInterruptedError. Invalid requests and unknown models throw here, synchronously.
+   */
+  chatCompletionStream(input: ChatRequest): ChatStream {
+    if (this.closed) throw new ClientClosedError();
+    const request = parseChatRequest(input);
+    const candidates = this.router.resolve(request.model).filter((c) => c.slot.provider.chatStream);
+    if (candidates.length === 0) {
+      throw new ConfigurationError(
+        `No provider for model "${request.model ?? 'default'}" supports streaming`,
+      );
+    }
+    const correlationId = request.correlationId ?? createCorrelationId();
+    const log = new RequestLog(this.logger, correlationId, this.config.logging.logContent);
+    const { signal: callerSignal, correlationId: _id, model: _model, ...rest } = request;
+    if (log.logContent) log.logger.debug({ messages: request.messages }, 'chat stream request');
+    return new ChatStream((streamSignal, done, commit) =>
+      runChatStream(
+        {
+          candidates,
+          retry: this.config.retry,
+          clock: this.clock,
+          random: this.random,
+          stats: this.stats,
+          log,
+          request: rest,
+          correlationId,
+          signal: callerSignal ? AbortSignal.any([callerSignal, streamSignal]) : streamSignal,
+          onServed: (name) => {
+            this.lastUsed = name;
+          },
+        },
+        (response) => {
+          if (log.logContent)
+            log.logger.debug(
+              { content: response.content, toolCalls: response.toolCalls },
+              'chat stream response',
+            );
+          done(response);
+        },
+        commit,
+      ),
+    );
+  }
+
   /** Every provider with its circuit state, cooldown and health. */
   getProviderStatus(): ProviderStatus[] {
     return this.slots.map((slot) => {
@@ -265,6 +315,14 @@ export class FlexiAI {
 
   async [Symbol.asyncDispose](): Promise<void> {
     await this.close();
+  }
+
+  /** What `console.log(client)` shows: providers and their states, never a credential. */
+  [inspect.custom](): string {
+    const providers = this.getProviderStatus()
+      .map((p) => `${p.name} (${p.type}, ${p.model}, ${p.state})`)
+      .join(', ');
+    return `FlexiAI { providers: [${providers}], sync: ${this.stateSync.status().health}${this.closed ? ', closed' : ''} }`;
   }
 
   private deps() {

@@ -29,6 +29,13 @@ export const serverSchema = z.strictObject({
     .int()
     .positive()
     .default(10 * 1024 * 1024),
+  /** A request (headers and body) not fully received within this is cut off (slow clients, B6). */
+  requestTimeoutMs: ms().default(30_000),
+  /** Request headers not received within this are cut off. */
+  headersTimeoutMs: ms().default(10_000),
+  keepAliveTimeoutMs: ms().default(5_000),
+  /** On SIGTERM, in-flight requests get this long to finish before connections are closed. */
+  shutdownTimeoutMs: ms().default(10_000),
 });
 
 export const loggingSchema = z.strictObject({

@@ -42,6 +42,8 @@ const providerFields = {
   connectTimeoutMs: ms().default(5_000),
   /** Deadline for the response headers (defaults to timeoutMs; streams use it for first output too). */
   firstByteTimeoutMs: ms().optional(),
+  /** A stream that produced no text or tool call this long after the request is failed over (default: timeoutMs). */
+  firstOutputTimeoutMs: ms().optional(),
   /** A stream silent for this long is aborted. */
   idleTimeoutMs: ms().default(30_000),
   /** Responses larger than this are aborted. */

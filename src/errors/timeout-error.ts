@@ -1,7 +1,7 @@
 import { ProviderError, type ProviderErrorOptions } from './provider-error.js';
 
-/** Which deadline expired: connecting, waiting for the first byte, a silent stream, or the whole call. */
-export type TimeoutPhase = 'connect' | 'first_byte' | 'idle' | 'total';
+/** Which deadline expired: connecting, the response headers, a stream's first output, a silent stream, or the whole call. */
+export type TimeoutPhase = 'connect' | 'first_byte' | 'first_output' | 'idle' | 'total';
 
 /** A deadline of the call expired; the upstream request was aborted. */
 export class TimeoutError extends ProviderError {

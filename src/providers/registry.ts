@@ -1,5 +1,7 @@
 import type { ProviderConfig } from '../config/provider-config-schema.js';
 import { ConfigurationError } from '../errors/configuration-error.js';
+import { createAnthropicProvider } from './anthropic/anthropic-provider.js';
+import { createGeminiProvider } from './gemini/gemini-provider.js';
 import { createOpenAIProvider } from './openai/openai-provider.js';
 import type { Provider, ProviderDeps, ProviderFactory } from './provider.js';
 
@@ -36,5 +38,8 @@ export class ProviderRegistry {
 export function createDefaultProviderRegistry(): ProviderRegistry {
   return new ProviderRegistry()
     .register('openai', createOpenAIProvider)
-    .register('openai-compatible', createOpenAIProvider);
+    .register('openai-compatible', createOpenAIProvider)
+    .register('anthropic', createAnthropicProvider)
+    .register('gemini', createGeminiProvider)
+    .register('vertexai', createGeminiProvider);
 }

@@ -17,6 +17,8 @@ export interface OkReply {
   chunkDelayMs?: number;
   /** Streams: write the response body in TCP writes of this many bytes (splits multi-byte characters). */
   writeBytes?: number;
+  /** Wire-specific extras, read by the wire that knows them (e.g. Gemini `{ blockReason: 'SAFETY' }`). */
+  wireExtras?: Record<string, unknown>;
 }
 
 /** An error status with the provider's error body and optional Retry-After. */

@@ -14,6 +14,8 @@ export interface SimAnswer {
   /** Text deltas for a stream. */
   chunks: string[];
   requestId: string;
+  /** The reply's wire-specific extras (OkReply.wireExtras). */
+  wireExtras?: Record<string, unknown>;
 }
 
 /** One operation a wire supports, found from the method, path and body. */
@@ -71,6 +73,8 @@ export interface SimWire {
   streamError(message: string, type: string | undefined): SimStreamEvent;
   /** The stream's terminator, if the wire has one after its last event (OpenAI `[DONE]`). */
   readonly streamTerminator: SimStreamEvent | undefined;
+  /** The raw frame of the `stream-malformed` fault, in the wire's own framing (a default otherwise). */
+  readonly malformedStreamFrame?: string;
 }
 
 export const estimateTokens = (text: string): number => Math.max(1, Math.ceil(text.length / 4));

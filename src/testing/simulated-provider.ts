@@ -86,6 +86,11 @@ export class SimulatedProvider {
     return this.address?.port ?? 0;
   }
 
+  /** Connections currently open to this simulator (to check that clients close what they abandon). */
+  get openConnections(): number {
+    return this.sockets.size;
+  }
+
   /** Chat calls received (streamed or not): the number tests usually assert on. */
   get chatCalls(): number {
     return this.requests.filter((r) => r.operation === 'chat').length;
@@ -301,6 +306,7 @@ export class SimulatedProvider {
         estimateTokens((content ?? '') + JSON.stringify(toolCalls)),
       chunks,
       requestId: `req_sim_${this.port}_${this.counter}`,
+      ...(reply.wireExtras ? { wireExtras: reply.wireExtras } : {}),
     };
   }
 
@@ -410,7 +416,9 @@ export class SimulatedProvider {
         res.end();
         return;
       case 'stream-malformed': {
-        await write('data: {"choices": [{"delta": {"content": \n\n');
+        await write(
+          this.wire.malformedStreamFrame ?? 'data: {"choices": [{"delta": {"content": \n\n',
+        );
         for (const text of all.slice((cutAfter ?? 0) + 1).map(frame)) await write(text);
         res.end();
         return;

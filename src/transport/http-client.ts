@@ -1,8 +1,11 @@
+import { EventEmitter } from 'node:events';
 import type { IncomingHttpHeaders } from 'node:http';
 import { Agent, type Dispatcher } from 'undici';
 import { AbortedError } from '../errors/aborted-error.js';
 import { ResponseTooLargeError } from '../errors/response-too-large-error.js';
 import { TimeoutError } from '../errors/timeout-error.js';
+import { CallDeadlines, DeadlineExpired } from './call-deadlines.js';
+import { createConnector } from './create-connector.js';
 import {
   mapTransportError,
   type CallTarget,
@@ -25,9 +28,9 @@ export interface HttpRequest {
   target: CallTarget;
   /** Deadline for the response headers. */
   firstByteTimeoutMs: number;
-  /** Deadline of the whole transfer (non-streaming calls). */
+  /** Deadline of the whole transfer (non-streaming calls only). */
   totalTimeoutMs: number;
-  /** Longest silence between body chunks. */
+  /** Longest wait for the next body chunk. */
   idleTimeoutMs: number;
   maxResponseBytes: number;
 }
@@ -42,13 +45,95 @@ export interface HttpResponse {
 export interface HttpStreamResponse {
   status: number;
   headers: IncomingHttpHeaders;
-  /** Body bytes as they arrive; transport failures surface as typed errors from the iterator. */
+  /** Body bytes as they arrive; failures (idle timeout, cut connection) surface as typed errors. */
   body: AsyncIterable<Uint8Array>;
   /** Aborts the transfer and frees the connection. */
   cancel(): void;
 }
 
-class TotalTimeout extends Error {}
+/**
+ * The abort signal undici sees for one call: an EventEmitter (undici accepts one), which costs far
+ * less per request than an AbortController with its EventTarget listeners.
+ */
+class CallSignal extends EventEmitter {
+  aborted = false;
+  reason: unknown = undefined;
+
+  abort(reason: unknown): void {
+    if (this.aborted) return;
+    this.aborted = true;
+    this.reason = reason;
+    this.emit('abort');
+  }
+}
+
+/** One call in flight: its signal, its deadlines and its link to the caller's signal. */
+class Call {
+  readonly signal = new CallSignal();
+  readonly deadlines = new CallDeadlines((reason) => this.signal.abort(reason));
+  private readonly onCallerAbort = (): void => this.signal.abort(this.request.signal?.reason);
+
+  constructor(
+    readonly request: HttpRequest,
+    readonly timeouts: TransportTimeouts,
+  ) {
+    request.signal?.addEventListener('abort', this.onCallerAbort, { once: true });
+  }
+
+  /** Reads a whole body, bounded in size, under the idle deadline. */
+  async text(body: Dispatcher.ResponseData['body']): Promise<string> {
+    const parts: Buffer[] = [];
+    let received = 0;
+    this.deadlines.start('idle', this.request.idleTimeoutMs);
+    for await (const chunk of body) {
+      received += (chunk as Buffer).byteLength;
+      if (received > this.request.maxResponseBytes) throw tooLarge(this.request);
+      parts.push(chunk as Buffer);
+      this.deadlines.start('idle', this.request.idleTimeoutMs);
+    }
+    this.deadlines.stop('idle');
+    return parts.length === 1
+      ? (parts[0] as Buffer).toString('utf8')
+      : Buffer.concat(parts).toString('utf8');
+  }
+
+  /** Reads the body, bounded in size, with the idle deadline armed only while waiting for bytes. */
+  async *chunks(body: Dispatcher.ResponseData['body']): AsyncGenerator<Uint8Array> {
+    const iterator = body[Symbol.asyncIterator]();
+    let received = 0;
+    for (;;) {
+      this.deadlines.start('idle', this.request.idleTimeoutMs);
+      const next = await iterator.next();
+      this.deadlines.stop('idle');
+      if (next.done) return;
+      const chunk = next.value as Uint8Array;
+      received += chunk.byteLength;
+      if (received > this.request.maxResponseBytes) throw tooLarge(this.request);
+      yield chunk;
+    }
+  }
+
+  mapError(error: unknown): Error {
+    const { signal } = this;
+    if (signal.aborted) {
+      const reason: unknown = signal.reason;
+      if (reason instanceof DeadlineExpired) {
+        return new TimeoutError(reason.phase, reason.timeoutMs, {
+          ...this.request.target,
+          cause: error,
+        });
+      }
+      if (AbortedError.isInstance(reason)) return reason;
+      return new AbortedError(undefined, { cause: reason });
+    }
+    return mapTransportError(error, this.request.target, this.timeouts);
+  }
+
+  end(): void {
+    this.deadlines.stopAll();
+    this.request.signal?.removeEventListener('abort', this.onCallerAbort);
+  }
+}
 
 /**
  * Pooled keep-alive HTTP for one provider (undici Agent), with connect, first-byte, idle and total
@@ -61,7 +146,7 @@ export class HttpClient {
   constructor(options: HttpClientOptions) {
     this.connectTimeoutMs = options.connectTimeoutMs;
     this.agent = new Agent({
-      connect: { timeout: options.connectTimeoutMs },
+      connect: createConnector(options.connectTimeoutMs),
       connections: options.maxConnections,
       keepAliveTimeout: options.keepAliveTimeoutMs ?? 4_000,
     });
@@ -69,57 +154,47 @@ export class HttpClient {
 
   /** Sends a request and reads the whole body (bounded). */
   async request(request: HttpRequest): Promise<HttpResponse> {
-    const timeouts = this.timeouts(request);
-    const controller = new AbortController();
-    const onCallerAbort = (): void => controller.abort(request.signal?.reason);
-    if (request.signal?.aborted) throw new AbortedError();
-    request.signal?.addEventListener('abort', onCallerAbort, { once: true });
-    const timer = setTimeout(() => controller.abort(new TotalTimeout()), request.totalTimeoutMs);
-    timer.unref();
+    const call = this.begin(request);
+    call.deadlines.start('total', request.totalTimeoutMs);
     try {
-      const response = await this.agent.request(this.dispatchOptions(request, controller.signal));
-      const text = await readBounded(response, request);
+      const response = await this.dispatch(call);
+      const declared = Number(response.headers['content-length']);
+      if (Number.isFinite(declared) && declared > request.maxResponseBytes) {
+        response.body.destroy();
+        throw tooLarge(request);
+      }
+      const parts: Buffer[] = [];
+      for await (const chunk of call.chunks(response.body)) parts.push(chunk as Buffer);
+      const text =
+        parts.length === 1
+          ? (parts[0] as Buffer).toString('utf8')
+          : Buffer.concat(parts).toString('utf8');
       return { status: response.statusCode, headers: response.headers, text };
     } catch (error) {
-      throw this.mapError(error, controller.signal, request, timeouts);
+      throw call.mapError(error);
     } finally {
-      clearTimeout(timer);
-      request.signal?.removeEventListener('abort', onCallerAbort);
+      call.end();
     }
   }
 
   /** Sends a request and hands back the body as a stream once the headers arrive. */
   async stream(request: HttpRequest): Promise<HttpStreamResponse> {
-    const timeouts = this.timeouts(request);
-    const controller = new AbortController();
-    const onCallerAbort = (): void => controller.abort(request.signal?.reason);
-    if (request.signal?.aborted) throw new AbortedError();
-    request.signal?.addEventListener('abort', onCallerAbort, { once: true });
-    const detach = (): void => request.signal?.removeEventListener('abort', onCallerAbort);
+    const call = this.begin(request);
     let response: Dispatcher.ResponseData;
     try {
-      response = await this.agent.request(this.dispatchOptions(request, controller.signal));
+      response = await this.dispatch(call);
     } catch (error) {
-      detach();
-      throw this.mapError(error, controller.signal, request, timeouts);
+      call.end();
+      throw call.mapError(error);
     }
-    const mapError = (error: unknown): Error =>
-      this.mapError(error, controller.signal, request, timeouts);
     const body = response.body;
     async function* chunks(): AsyncGenerator<Uint8Array> {
-      let received = 0;
       try {
-        for await (const chunk of body) {
-          received += (chunk as Uint8Array).byteLength;
-          if (received > request.maxResponseBytes) {
-            throw tooLarge(request);
-          }
-          yield chunk as Uint8Array;
-        }
+        yield* call.chunks(body);
       } catch (error) {
-        throw mapError(error);
+        throw call.mapError(error);
       } finally {
-        detach();
+        call.end();
         if (!body.destroyed) body.destroy();
       }
     }
@@ -128,8 +203,8 @@ export class HttpClient {
       headers: response.headers,
       body: chunks(),
       cancel: () => {
-        detach();
-        controller.abort(new AbortedError('The stream was cancelled'));
+        call.end();
+        call.signal.abort(new AbortedError('The stream was cancelled'));
         if (!body.destroyed) body.destroy();
       },
     };
@@ -145,45 +220,34 @@ export class HttpClient {
     await this.agent.destroy();
   }
 
-  private timeouts(request: HttpRequest): TransportTimeouts {
-    return {
+  private begin(request: HttpRequest): Call {
+    if (request.signal?.aborted) throw new AbortedError();
+    return new Call(request, {
       connectMs: this.connectTimeoutMs,
       firstByteMs: request.firstByteTimeoutMs,
       idleMs: request.idleTimeoutMs,
       totalMs: request.totalTimeoutMs,
-    };
+    });
   }
 
-  private dispatchOptions(request: HttpRequest, signal: AbortSignal): Dispatcher.RequestOptions {
-    return {
-      origin: request.url.origin,
-      path: `${request.url.pathname}${request.url.search}`,
-      method: request.method,
-      headers: request.headers,
-      body: request.body ?? null,
-      signal,
-      headersTimeout: request.firstByteTimeoutMs,
-      bodyTimeout: request.idleTimeoutMs,
-    };
-  }
-
-  private mapError(
-    error: unknown,
-    signal: AbortSignal,
-    request: HttpRequest,
-    timeouts: TransportTimeouts,
-  ): Error {
-    if (signal.aborted) {
-      if (signal.reason instanceof TotalTimeout) {
-        return new TimeoutError('total', request.totalTimeoutMs, {
-          ...request.target,
-          cause: error,
-        });
-      }
-      if (AbortedError.isInstance(signal.reason)) return signal.reason;
-      return new AbortedError(undefined, { cause: signal.reason });
+  private async dispatch(call: Call): Promise<Dispatcher.ResponseData> {
+    const { request } = call;
+    call.deadlines.start('first_byte', request.firstByteTimeoutMs);
+    try {
+      return await this.agent.request({
+        origin: request.url.origin,
+        path: `${request.url.pathname}${request.url.search}`,
+        method: request.method,
+        headers: request.headers,
+        body: request.body ?? null,
+        signal: call.signal,
+        // Our own timers keep these deadlines (undici's tick at about one second).
+        headersTimeout: 0,
+        bodyTimeout: 0,
+      });
+    } finally {
+      call.deadlines.stop('first_byte');
     }
-    return mapTransportError(error, request.target, timeouts);
   }
 }
 
@@ -192,27 +256,3 @@ const tooLarge = (request: HttpRequest): ResponseTooLargeError =>
     `response larger than ${request.maxResponseBytes} bytes`,
     request.target,
   );
-
-async function readBounded(
-  response: Dispatcher.ResponseData,
-  request: HttpRequest,
-): Promise<string> {
-  const declared = Number(response.headers['content-length']);
-  if (Number.isFinite(declared) && declared > request.maxResponseBytes) {
-    response.body.destroy();
-    throw tooLarge(request);
-  }
-  const chunks: Buffer[] = [];
-  let received = 0;
-  for await (const chunk of response.body) {
-    received += (chunk as Buffer).byteLength;
-    if (received > request.maxResponseBytes) {
-      response.body.destroy();
-      throw tooLarge(request);
-    }
-    chunks.push(chunk as Buffer);
-  }
-  return chunks.length === 1
-    ? (chunks[0] as Buffer).toString('utf8')
-    : Buffer.concat(chunks).toString('utf8');
-}

@@ -43,8 +43,9 @@ export class OpenAIProvider implements Provider {
   private readonly config: OpenAIWireConfig;
   private readonly http: ProviderHttp;
   private readonly clock: Clock;
-  private readonly secrets: readonly string[];
-  private readonly baseHeaders: Record<string, string>;
+  // ES-private: util.inspect and console.log never show them (they hold the key).
+  readonly #secrets: readonly string[];
+  readonly #baseHeaders: Record<string, string>;
   private readonly requestOptions: OpenAIRequestOptions;
   private readonly baseURL: string;
   private readonly health: HealthCheckCache;
@@ -58,8 +59,8 @@ export class OpenAIProvider implements Provider {
     this.http = new ProviderHttp(config);
     this.baseURL = (config.baseURL ?? OPENAI_BASE_URL).replace(/\/+$/, '');
     const key = config.apiKey?.reveal();
-    this.secrets = key ? [key] : [];
-    this.baseHeaders = {
+    this.#secrets = key ? [key] : [];
+    this.#baseHeaders = {
       'content-type': 'application/json',
       accept: 'application/json',
       'user-agent': USER_AGENT,
@@ -78,10 +79,10 @@ export class OpenAIProvider implements Provider {
     const response = await this.http.send(this.completionCall(request, options, false));
     const now = this.clock.now();
     if (response.status < 200 || response.status >= 300) {
-      throw mapOpenAIError({ ...response, target, secrets: this.secrets, now });
+      throw mapOpenAIError({ ...response, target, secrets: this.#secrets, now });
     }
-    const json = parseJsonBody(response.text, target, this.secrets, response.status);
-    const inBody = errorInSuccessBody(json, { ...response, target, secrets: this.secrets, now });
+    const json = parseJsonBody(response.text, target, this.#secrets, response.status);
+    const inBody = errorInSuccessBody(json, { ...response, target, secrets: this.#secrets, now });
     if (inBody) throw inBody;
     const parsed = openAIChatCompletionSchema.safeParse(json);
     if (!parsed.success) {
@@ -109,13 +110,13 @@ export class OpenAIProvider implements Provider {
         ...response,
         text,
         target,
-        secrets: this.secrets,
+        secrets: this.#secrets,
         now: this.clock.now(),
       });
     }
     return mapOpenAIStream(decodeSse(response.body), {
       target,
-      secrets: this.secrets,
+      secrets: this.#secrets,
       requestId: header(response.headers, 'x-request-id'),
       now: () => this.clock.now(),
     });
@@ -126,7 +127,7 @@ export class OpenAIProvider implements Provider {
       const response = await this.http.send({
         url: this.url('/models'),
         method: 'GET',
-        headers: this.baseHeaders,
+        headers: this.#baseHeaders,
         signal: options.signal,
         model: this.model,
       });
@@ -134,7 +135,7 @@ export class OpenAIProvider implements Provider {
         throw mapOpenAIError({
           ...response,
           target: this.http.target(this.model),
-          secrets: this.secrets,
+          secrets: this.#secrets,
           now: this.clock.now(),
         });
       }
@@ -159,7 +160,7 @@ export class OpenAIProvider implements Provider {
     return {
       url: this.url('/chat/completions'),
       method: 'POST',
-      headers: stream ? { ...this.baseHeaders, accept: 'text/event-stream' } : this.baseHeaders,
+      headers: stream ? { ...this.#baseHeaders, accept: 'text/event-stream' } : this.#baseHeaders,
       body: JSON.stringify(body),
       signal: options.signal,
       model: request.model,

@@ -1,0 +1,137 @@
+import { Agent } from 'undici';
+import { FlexiAI, silentLogger } from '../src/index.js';
+import { getClosedPort } from '../src/testing/index.js';
+import { fmt, interleave, summarize } from './stats.js';
+import type { BenchTable } from './table.js';
+import { startUpstreams } from './upstream-process.js';
+
+const messages = [
+  { role: 'system' as const, content: 'You are terse.' },
+  { role: 'user' as const, content: 'Say hello in five words.' },
+];
+
+/**
+ * In-process overhead of `chatCompletion` over a bare HTTP call (undici, keep-alive, same body,
+ * JSON parsed) to the same simulated upstream, sequential calls, interleaved blocks.
+ * Also: the failover path with the primary's circuit open, against calling the secondary alone.
+ */
+export async function runCoreOverheadBench(options = { iterations: 5_000 }): Promise<BenchTable[]> {
+  const upstream = await startUpstreams(2);
+  const [primaryURL, secondaryURL] = upstream.baseURLs as [string, string];
+  const deadPort = await getClosedPort();
+  const agent = new Agent({ connections: 128 });
+  const body = JSON.stringify({ model: 'sim-model', messages });
+  const bare = async (): Promise<unknown> => {
+    const res = await agent.request({
+      origin: new URL(primaryURL).origin,
+      path: '/v1/chat/completions',
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: 'Bearer sk-bench' },
+      body,
+    });
+    return JSON.parse(await res.body.text());
+  };
+  const single = new FlexiAI(
+    {
+      providers: [
+        {
+          name: 'sim',
+          type: 'openai-compatible',
+          baseURL: primaryURL,
+          apiKey: 'sk-bench',
+          model: 'sim-model',
+        },
+      ],
+    },
+    { logger: silentLogger, env: false },
+  );
+  const secondaryOnly = new FlexiAI(
+    {
+      providers: [
+        {
+          name: 'b',
+          type: 'openai-compatible',
+          baseURL: secondaryURL,
+          apiKey: 'sk-bench',
+          model: 'sim-model',
+        },
+      ],
+    },
+    { logger: silentLogger, env: false },
+  );
+  const failover = new FlexiAI(
+    {
+      providers: [
+        {
+          name: 'a',
+          type: 'openai-compatible',
+          baseURL: `http://127.0.0.1:${deadPort}/v1`,
+          apiKey: 'sk-bench',
+          model: 'sim-model',
+        },
+        {
+          name: 'b',
+          type: 'openai-compatible',
+          baseURL: secondaryURL,
+          apiKey: 'sk-bench',
+          model: 'sim-model',
+        },
+      ],
+      circuitBreaker: { failureThreshold: 1, recoveryTimeoutMs: 3_600_000 },
+    },
+    { logger: silentLogger, env: false },
+  );
+  await failover.chatCompletion({ messages }); // opens a's circuit
+  const samples = await interleave(
+    {
+      bare: bare,
+      flexiai: () => single.chatCompletion({ messages }),
+      secondaryOnly: () => secondaryOnly.chatCompletion({ messages }),
+      failoverOpen: () => failover.chatCompletion({ messages }),
+    },
+    { warmup: 1_000, iterations: options.iterations, block: 250 },
+  );
+  await Promise.all([
+    single.close(),
+    secondaryOnly.close(),
+    failover.close(),
+    agent.close(),
+    upstream.close(),
+  ]);
+
+  const s = Object.fromEntries(
+    Object.entries(samples).map(([k, v]) => [k, summarize(v)]),
+  ) as Record<'bare' | 'flexiai' | 'secondaryOnly' | 'failoverOpen', ReturnType<typeof summarize>>;
+  const row = (
+    name: string,
+    x: ReturnType<typeof summarize>,
+    base: ReturnType<typeof summarize>,
+  ) => ({
+    variant: name,
+    n: x.n,
+    p50: fmt(x.p50),
+    p99: fmt(x.p99),
+    mean: fmt(x.mean),
+    'added p50': fmt(x.p50 - base.p50),
+    'added p99': fmt(x.p99 - base.p99),
+    'ratio p50': (x.p50 / base.p50).toFixed(3),
+  });
+  return [
+    {
+      title: 'Core: chatCompletion overhead over a bare HTTP call (target: <= 30 µs added at p50)',
+      note: 'Sequential calls to one simulated OpenAI-wire upstream running in a child process; bare = undici request with the same body + JSON.parse.',
+      rows: [
+        row('bare HTTP (baseline)', s.bare, s.bare),
+        row('FlexiAI.chatCompletion', s.flexiai, s.bare),
+      ],
+    },
+    {
+      title:
+        'Core: failover with the primary circuit open vs calling the secondary alone (target: <= 50 µs added)',
+      rows: [
+        row('secondary alone (baseline)', s.secondaryOnly, s.secondaryOnly),
+        row('primary open -> secondary', s.failoverOpen, s.secondaryOnly),
+      ],
+    },
+  ];
+}

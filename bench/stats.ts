@@ -1,0 +1,50 @@
+/** Latency samples in microseconds, summarised. */
+export interface Summary {
+  n: number;
+  p50: number;
+  p90: number;
+  p99: number;
+  mean: number;
+}
+
+export function summarize(samples: number[]): Summary {
+  const sorted = [...samples].sort((a, b) => a - b);
+  const at = (q: number): number =>
+    sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0;
+  const mean = sorted.reduce((s, v) => s + v, 0) / Math.max(1, sorted.length);
+  return { n: sorted.length, p50: at(0.5), p90: at(0.9), p99: at(0.99), mean };
+}
+
+/** Times one async operation in microseconds. */
+export async function timeUs(operation: () => Promise<unknown>): Promise<number> {
+  const start = process.hrtime.bigint();
+  await operation();
+  return Number(process.hrtime.bigint() - start) / 1_000;
+}
+
+/**
+ * Runs several variants in interleaved blocks (so drift and GC hit them alike) and returns each
+ * variant's samples in microseconds.
+ */
+export async function interleave(
+  variants: Record<string, () => Promise<unknown>>,
+  options: { warmup: number; iterations: number; block: number },
+): Promise<Record<string, number[]>> {
+  const names = Object.keys(variants);
+  for (const name of names) {
+    const run = variants[name] as () => Promise<unknown>;
+    for (let i = 0; i < options.warmup; i += 1) await run();
+  }
+  const samples: Record<string, number[]> = Object.fromEntries(names.map((n) => [n, []]));
+  for (let done = 0; done < options.iterations; done += options.block) {
+    for (const name of names) {
+      const run = variants[name] as () => Promise<unknown>;
+      const into = samples[name] as number[];
+      for (let i = 0; i < options.block; i += 1) into.push(await timeUs(run));
+    }
+  }
+  return samples;
+}
+
+export const fmt = (us: number): string =>
+  us >= 1000 ? `${(us / 1000).toFixed(2)} ms` : `${us.toFixed(1)} µs`;

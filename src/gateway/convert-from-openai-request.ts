@@ -1,0 +1,104 @@
+import type { ContentPart, TextPart } from '../types/content-part.js';
+import type { ChatMessage } from '../types/message.js';
+import type { ChatRequest } from '../types/request.js';
+import type { OpenAIChatRequest } from './openai-chat-request-schema.js';
+
+type WirePart =
+  | { type: 'text'; text: string }
+  | { type: 'image_url'; image_url: { url: string; detail?: 'auto' | 'low' | 'high' | undefined } };
+
+const DATA_URL = /^data:(image\/(?:png|jpeg|gif|webp));base64,(.*)$/s;
+
+function convertPart(part: WirePart): ContentPart {
+  if (part.type === 'text') return { type: 'text', text: part.text };
+  const { url, detail } = part.image_url;
+  const data = DATA_URL.exec(url);
+  const extra = detail ? { detail } : {};
+  if (data) {
+    return { type: 'image', data: data[2] as string, mediaType: data[1] as 'image/png', ...extra };
+  }
+  return { type: 'image', url, ...extra };
+}
+
+const texts = (content: string | { type: 'text'; text: string }[]): string | TextPart[] =>
+  typeof content === 'string' ? content : content.map((p) => ({ type: 'text', text: p.text }));
+
+function convertMessage(message: OpenAIChatRequest['messages'][number]): ChatMessage {
+  switch (message.role) {
+    case 'system':
+    case 'developer':
+      return {
+        role: 'system',
+        content: texts(message.content),
+        ...(message.name ? { name: message.name } : {}),
+      };
+    case 'user':
+      return {
+        role: 'user',
+        content:
+          typeof message.content === 'string' ? message.content : message.content.map(convertPart),
+        ...(message.name ? { name: message.name } : {}),
+      };
+    case 'assistant':
+      return {
+        role: 'assistant',
+        content:
+          message.content === undefined || message.content === null ? null : texts(message.content),
+        ...(message.name ? { name: message.name } : {}),
+        ...(message.tool_calls?.length ? { toolCalls: message.tool_calls } : {}),
+      };
+    case 'tool':
+      return { role: 'tool', toolCallId: message.tool_call_id, content: texts(message.content) };
+  }
+}
+
+/** An OpenAI request body as the unified request (validated again by the client). */
+export function convertFromOpenAIRequest(body: OpenAIChatRequest): ChatRequest {
+  const request: ChatRequest = { messages: body.messages.map(convertMessage) };
+  if (body.model !== undefined) request.model = body.model;
+  if (body.temperature != null) request.temperature = body.temperature;
+  if (body.top_p != null) request.topP = body.top_p;
+  if (body.top_k != null) request.topK = body.top_k;
+  const maxTokens = body.max_completion_tokens ?? body.max_tokens;
+  if (maxTokens != null) request.maxTokens = maxTokens;
+  if (body.stop != null) request.stop = body.stop;
+  if (body.seed != null) request.seed = body.seed;
+  if (body.frequency_penalty != null) request.frequencyPenalty = body.frequency_penalty;
+  if (body.presence_penalty != null) request.presencePenalty = body.presence_penalty;
+  if (body.tools) {
+    request.tools = body.tools.map((tool) => ({
+      type: 'function',
+      function: {
+        name: tool.function.name,
+        ...(tool.function.description === undefined
+          ? {}
+          : { description: tool.function.description }),
+        ...(tool.function.parameters === undefined ? {} : { parameters: tool.function.parameters }),
+        ...(tool.function.strict == null ? {} : { strict: tool.function.strict }),
+      },
+    }));
+  }
+  if (body.tool_choice !== undefined) request.toolChoice = body.tool_choice;
+  if (body.parallel_tool_calls !== undefined) request.parallelToolCalls = body.parallel_tool_calls;
+  if (body.response_format) {
+    const format = body.response_format;
+    request.responseFormat =
+      format.type === 'json_schema'
+        ? {
+            type: 'json_schema',
+            jsonSchema: {
+              name: format.json_schema.name,
+              schema: format.json_schema.schema ?? {},
+              ...(format.json_schema.description === undefined
+                ? {}
+                : { description: format.json_schema.description }),
+              ...(format.json_schema.strict == null ? {} : { strict: format.json_schema.strict }),
+            },
+          }
+        : { type: format.type };
+  }
+  if (body.user !== undefined) request.user = body.user;
+  if (body.metadata) request.metadata = body.metadata;
+  if (body.provider_options) request.providerOptions = body.provider_options;
+  return request;
+}

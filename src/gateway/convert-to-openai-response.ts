@@ -1,0 +1,121 @@
+import { randomUUID } from 'node:crypto';
+import type { FinishReason } from '../types/finish-reason.js';
+import type { ChatResponse } from '../types/response.js';
+import type { StreamChunk } from '../types/stream-chunk.js';
+import type { Usage } from '../types/usage.js';
+
+/** OpenAI has no `error` finish reason; a response that ended in error stops. */
+const finishReason = (reason: FinishReason): Exclude<FinishReason, 'error'> =>
+  reason === 'error' ? 'stop' : reason;
+
+export const completionId = (upstreamId: string | undefined): string =>
+  upstreamId && upstreamId.startsWith('chatcmpl-')
+    ? upstreamId
+    : `chatcmpl-${upstreamId || randomUUID().replaceAll('-', '')}`;
+
+export function toOpenAIUsage(usage: Usage): Record<string, unknown> {
+  return {
+    prompt_tokens: usage.promptTokens,
+    completion_tokens: usage.completionTokens,
+    total_tokens: usage.totalTokens,
+    ...(usage.cachedPromptTokens
+      ? { prompt_tokens_details: { cached_tokens: usage.cachedPromptTokens } }
+      : {}),
+    ...(usage.reasoningTokens
+      ? { completion_tokens_details: { reasoning_tokens: usage.reasoningTokens } }
+      : {}),
+  };
+}
+
+/** A unified response as an OpenAI `chat.completion` object. */
+export function toOpenAICompletion(response: ChatResponse): Record<string, unknown> {
+  return {
+    id: completionId(response.id),
+    object: 'chat.completion',
+    created: response.created || Math.floor(Date.now() / 1000),
+    model: response.model,
+    choices: [
+      {
+        index: 0,
+        message: {
+          role: 'assistant',
+          content: response.content,
+          refusal: null,
+          ...(response.toolCalls?.length ? { tool_calls: response.toolCalls } : {}),
+        },
+        logprobs: null,
+        finish_reason: finishReason(response.finishReason),
+      },
+    ],
+    usage: toOpenAIUsage(response.usage),
+    system_fingerprint: null,
+  };
+}
+
+export interface ChunkContext {
+  id: string;
+  created: number;
+  model: string;
+  includeUsage: boolean;
+}
+
+/** One unified stream chunk as the `chat.completion.chunk` payloads OpenAI would send (maybe none). */
+export function toOpenAIChunks(
+  chunk: StreamChunk,
+  context: ChunkContext,
+): Record<string, unknown>[] {
+  const base = {
+    id: context.id,
+    object: 'chat.completion.chunk',
+    created: context.created,
+    model: context.model,
+    system_fingerprint: null,
+    ...(context.includeUsage ? { usage: null } : {}),
+  };
+  const choice = (delta: Record<string, unknown>, finish: string | null = null) => ({
+    ...base,
+    choices: [{ index: 0, delta, logprobs: null, finish_reason: finish }],
+  });
+  switch (chunk.type) {
+    case 'text-delta':
+      return [choice({ content: chunk.delta })];
+    case 'tool-call-delta':
+      return [
+        choice({
+          tool_calls: [
+            {
+              index: chunk.index,
+              ...(chunk.id ? { id: chunk.id, type: 'function' } : {}),
+              function: {
+                ...(chunk.name ? { name: chunk.name } : {}),
+                arguments: chunk.argumentsDelta ?? '',
+              },
+            },
+          ],
+        }),
+      ];
+    case 'finish':
+      return [choice({}, finishReason(chunk.finishReason))];
+    case 'usage':
+      return context.includeUsage
+        ? [{ ...base, choices: [], usage: toOpenAIUsage(chunk.usage) }]
+        : [];
+    default:
+      return [];
+  }
+}
+
+/** The first chunk of every OpenAI stream: the assistant role, no content yet. */
+export function roleChunk(context: ChunkContext): Record<string, unknown> {
+  return {
+    id: context.id,
+    object: 'chat.completion.chunk',
+    created: context.created,
+    model: context.model,
+    system_fingerprint: null,
+    ...(context.includeUsage ? { usage: null } : {}),
+    choices: [
+      { index: 0, delta: { role: 'assistant', content: '' }, logprobs: null, finish_reason: null },
+    ],
+  };
+}

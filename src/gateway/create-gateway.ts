@@ -1,0 +1,138 @@
+import Fastify, {
+  LogController,
+  type FastifyBaseLogger,
+  type FastifyError,
+  type FastifyInstance,
+} from 'fastify';
+import type { FlexiAI } from '../client/flexiai.js';
+import type { ServerConfig } from '../config/config-schema.js';
+import { createCorrelationId } from '../internal/ids.js';
+import type { Logger } from '../internal/logger.js';
+import { createGatewayKeyCheck } from './check-gateway-key.js';
+import { mapErrorToHttp } from './map-error-to-http.js';
+import { registerChatCompletions } from './routes/chat-completions.js';
+import { registerHealth } from './routes/health.js';
+import { registerModels } from './routes/models.js';
+
+export interface GatewayOptions {
+  client: FlexiAI;
+  logger: Logger;
+  /** Defaults to the client's `server` section. */
+  server?: ServerConfig;
+}
+
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+const openAIError = (message: string, type: string, code: string) => ({
+  error: { message, type, code, param: null },
+});
+
+/**
+ * The OpenAI-compatible gateway as a Fastify instance (not listening yet): routes, gateway-key
+ * auth checked before the body is read, body limit, timeouts, and one error mapping.
+ */
+export function createGateway(options: GatewayOptions): FastifyInstance {
+  const server = options.server ?? options.client.config.server;
+  const app = Fastify({
+    loggerInstance: options.logger as unknown as FastifyBaseLogger,
+    logController: new LogController({ disableRequestLogging: true }),
+    bodyLimit: server.bodyLimitBytes,
+    requestTimeout: server.requestTimeoutMs,
+    keepAliveTimeout: server.keepAliveTimeoutMs,
+    http: {
+      headersTimeout: server.headersTimeoutMs,
+      // Node checks request deadlines on this interval; keep it fine enough for requestTimeoutMs.
+      connectionsCheckingInterval: Math.max(
+        50,
+        Math.min(1_000, Math.floor(server.requestTimeoutMs / 4)),
+      ),
+    },
+    return503OnClosing: true,
+    forceCloseConnections: 'idle',
+    genReqId: (req) => {
+      const incoming = req.headers['x-request-id'];
+      return typeof incoming === 'string' && REQUEST_ID.test(incoming)
+        ? incoming
+        : createCorrelationId();
+    },
+  });
+
+  const keyCheck = server.apiKeys.length ? createGatewayKeyCheck(server.apiKeys) : undefined;
+  app.addHook('onRequest', async (request, reply) => {
+    void reply.header('x-request-id', request.id);
+    if (!keyCheck || request.url === '/health') return;
+    // Runs before the body is read: a wrong key costs no body parsing.
+    if (!keyCheck(request.headers.authorization)) {
+      void reply.code(401).header('www-authenticate', 'Bearer');
+      return reply.send(
+        openAIError(
+          'Invalid or missing gateway key (Authorization: Bearer <key>)',
+          'invalid_request_error',
+          'invalid_api_key',
+        ),
+      );
+    }
+  });
+
+  app.addHook('onResponse', async (request, reply) => {
+    request.log.info(
+      {
+        correlationId: request.id,
+        method: request.method,
+        url: request.url.split('?')[0],
+        status: reply.statusCode,
+        provider: reply.getHeader('x-flexiai-provider'),
+        ms: Math.round(reply.elapsedTime),
+      },
+      'request completed',
+    );
+  });
+
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    if (typeof error.statusCode === 'number' && error.code?.startsWith('FST_')) {
+      const status = error.statusCode;
+      const code =
+        status === 413
+          ? 'request_too_large'
+          : status === 415
+            ? 'unsupported_media_type'
+            : 'invalid_request';
+      return reply.code(status).send(openAIError(error.message, 'invalid_request_error', code));
+    }
+    if (error instanceof SyntaxError || error instanceof RangeError) {
+      return reply
+        .code(400)
+        .send(
+          openAIError(
+            'The request body is not valid JSON',
+            'invalid_request_error',
+            'invalid_json',
+          ),
+        );
+    }
+    const mapped = mapErrorToHttp(error);
+    if (mapped.status >= 500)
+      request.log.warn(
+        { correlationId: request.id, code: (error as { code?: string }).code },
+        error.message,
+      );
+    return reply.code(mapped.status).headers(mapped.headers).send(mapped.body);
+  });
+
+  app.setNotFoundHandler((request, reply) =>
+    reply
+      .code(404)
+      .send(
+        openAIError(
+          `No route for ${request.method} ${request.url.split('?')[0]}`,
+          'invalid_request_error',
+          'not_found',
+        ),
+      ),
+  );
+
+  registerChatCompletions(app, options.client);
+  registerModels(app, options.client);
+  registerHealth(app, options.client);
+  return app;
+}

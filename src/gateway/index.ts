@@ -1,0 +1,3 @@
+export * from './create-gateway.js';
+export * from './map-error-to-http.js';
+export * from './start-gateway.js';

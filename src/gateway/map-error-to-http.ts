@@ -1,0 +1,86 @@
+import { AllProvidersFailedError } from '../errors/all-providers-failed-error.js';
+import { ContentFilterError } from '../errors/content-filter-error.js';
+import { FlexiAIError } from '../errors/flexiai-error.js';
+import { ProviderError } from '../errors/provider-error.js';
+import { ValidationError } from '../errors/validation-error.js';
+
+export interface HttpError {
+  status: number;
+  headers: Record<string, string>;
+  body: { error: { message: string; type: string; code: string | null; param: string | null } };
+}
+
+const openAIError = (
+  status: number,
+  message: string,
+  type: string,
+  code: string | null,
+  param: string | null = null,
+): HttpError => ({
+  status,
+  headers: {},
+  body: { error: { message, type, code, param } },
+});
+
+/**
+ * The one place that turns an error into an HTTP status and OpenAI's error JSON. Messages are the
+ * errors' own, which are redacted when built; nothing else of the error is echoed.
+ */
+export function mapErrorToHttp(error: unknown): HttpError {
+  if (ValidationError.isInstance(error)) {
+    return openAIError(
+      400,
+      error.message,
+      'invalid_request_error',
+      'invalid_request',
+      error.path || null,
+    );
+  }
+  if (FlexiAIError.isInstance(error)) {
+    switch (error.code) {
+      case 'model_not_found':
+        return openAIError(404, error.message, 'invalid_request_error', 'model_not_found', 'model');
+      case 'configuration_error':
+        return openAIError(400, error.message, 'invalid_request_error', 'unsupported');
+      case 'aborted':
+        return openAIError(499, 'The client closed the request', 'aborted', 'aborted');
+      case 'client_closed':
+        return openAIError(503, 'The gateway is shutting down', 'server_error', 'shutting_down');
+      default:
+        break;
+    }
+  }
+  if (ContentFilterError.isInstance(error)) {
+    return openAIError(400, error.message, 'invalid_request_error', 'content_filter');
+  }
+  if (AllProvidersFailedError.isInstance(error)) return allFailed(error);
+  if (ProviderError.isInstance(error)) {
+    // A caller error from the upstream (400/404/413/422): pass its status on.
+    const status =
+      error.status !== undefined && error.status >= 400 && error.status < 500 ? error.status : 502;
+    return openAIError(
+      status,
+      error.message,
+      status < 500 ? 'invalid_request_error' : 'upstream_error',
+      error.upstreamCode ?? error.code,
+    );
+  }
+  return openAIError(500, 'Internal gateway error', 'server_error', 'internal_error');
+}
+
+/**
+ * Every provider failed: 429 when they were all rate-limited or cooling down, 503 when none was
+ * available (open circuits, cooldowns), 502 when they answered with failures. `Retry-After` when known.
+ */
+function allFailed(error: AllProvidersFailedError): HttpError {
+  const outcomes = error.attempts;
+  const rateLimited =
+    outcomes.length > 0 && outcomes.every((a) => a.status === 429 || a.skipped === 'cooldown');
+  const unavailable = outcomes.length === 0 || outcomes.every((a) => a.skipped !== undefined);
+  const status = rateLimited ? 429 : unavailable ? 503 : 502;
+  const type = rateLimited ? 'rate_limit_error' : 'upstream_error';
+  const result = openAIError(status, error.message, type, 'all_providers_failed');
+  if (error.retryAfterMs !== undefined)
+    result.headers['retry-after'] = String(Math.max(1, Math.ceil(error.retryAfterMs / 1000)));
+  return result;
+}

@@ -1,0 +1,117 @@
+import { z } from 'zod';
+
+/**
+ * An OpenAI Chat Completions request as the gateway accepts it. Unknown fields are refused (as
+ * OpenAI does), so a client never believes a parameter took effect when it did not. Sizes are
+ * bounded: a body within the byte limit still cannot hold a million messages.
+ */
+const textPart = z.strictObject({ type: z.literal('text'), text: z.string() });
+const imagePart = z.strictObject({
+  type: z.literal('image_url'),
+  image_url: z.strictObject({
+    url: z.string().min(1),
+    detail: z.enum(['auto', 'low', 'high']).optional(),
+  }),
+});
+const contentPart = z.union([textPart, imagePart]);
+
+const toolCall = z.strictObject({
+  id: z.string().min(1),
+  type: z.literal('function'),
+  function: z.strictObject({ name: z.string().min(1), arguments: z.string() }),
+});
+
+const message = z.discriminatedUnion('role', [
+  z.strictObject({
+    role: z.literal('system'),
+    content: z.union([z.string(), z.array(textPart).max(1000)]),
+    name: z.string().optional(),
+  }),
+  z.strictObject({
+    role: z.literal('developer'),
+    content: z.union([z.string(), z.array(textPart).max(1000)]),
+    name: z.string().optional(),
+  }),
+  z.strictObject({
+    role: z.literal('user'),
+    content: z.union([z.string(), z.array(contentPart).max(1000)]),
+    name: z.string().optional(),
+  }),
+  z.strictObject({
+    role: z.literal('assistant'),
+    content: z.union([z.string(), z.array(textPart).max(1000), z.null()]).optional(),
+    name: z.string().optional(),
+    refusal: z.string().nullish(),
+    tool_calls: z.array(toolCall).max(512).optional(),
+  }),
+  z.strictObject({
+    role: z.literal('tool'),
+    content: z.union([z.string(), z.array(textPart).max(1000)]),
+    tool_call_id: z.string().min(1),
+  }),
+]);
+
+export const openAIChatRequestSchema = z.strictObject({
+  model: z.string().min(1).optional(),
+  messages: z.array(message).min(1).max(10_000),
+  stream: z.boolean().optional(),
+  stream_options: z.strictObject({ include_usage: z.boolean().optional() }).nullish(),
+  temperature: z.number().nullish(),
+  top_p: z.number().nullish(),
+  top_k: z.number().int().nullish(),
+  max_tokens: z.number().int().nullish(),
+  max_completion_tokens: z.number().int().nullish(),
+  stop: z.union([z.string(), z.array(z.string()).max(16)]).nullish(),
+  seed: z.number().int().nullish(),
+  frequency_penalty: z.number().nullish(),
+  presence_penalty: z.number().nullish(),
+  n: z.literal(1, { error: 'only n = 1 is supported' }).nullish(),
+  tools: z
+    .array(
+      z.strictObject({
+        type: z.literal('function'),
+        function: z.strictObject({
+          name: z.string().min(1),
+          description: z.string().optional(),
+          parameters: z.record(z.string(), z.unknown()).optional(),
+          strict: z.boolean().nullish(),
+        }),
+      }),
+    )
+    .max(512)
+    .optional(),
+  tool_choice: z
+    .union([
+      z.enum(['auto', 'none', 'required']),
+      z.strictObject({
+        type: z.literal('function'),
+        function: z.strictObject({ name: z.string().min(1) }),
+      }),
+    ])
+    .optional(),
+  parallel_tool_calls: z.boolean().optional(),
+  response_format: z
+    .union([
+      z.strictObject({ type: z.literal('text') }),
+      z.strictObject({ type: z.literal('json_object') }),
+      z.strictObject({
+        type: z.literal('json_schema'),
+        json_schema: z.strictObject({
+          name: z.string(),
+          description: z.string().optional(),
+          schema: z.record(z.string(), z.unknown()).optional(),
+          strict: z.boolean().nullish(),
+        }),
+      }),
+    ])
+    .optional(),
+  user: z.string().optional(),
+  metadata: z.record(z.string(), z.string()).nullish(),
+  /** Accepted for compatibility; the gateway never stores completions. */
+  store: z.boolean().nullish(),
+  logprobs: z.literal(false, { error: 'logprobs are not supported' }).nullish(),
+  /** FlexiAI extension: pass-through fields per provider type (see docs/configuration.md). */
+  provider_options: z.record(z.string(), z.record(z.string(), z.unknown())).optional(),
+});
+
+export type OpenAIChatRequest = z.infer<typeof openAIChatRequestSchema>;

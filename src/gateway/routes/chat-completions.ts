@@ -1,0 +1,117 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FlexiAI } from '../../client/flexiai.js';
+import { ValidationError } from '../../errors/validation-error.js';
+import { toPathIssues } from '../../internal/zod-issues.js';
+import type { Attempt } from '../../types/attempt.js';
+import type { ChatRequest } from '../../types/request.js';
+import type { StreamChunk } from '../../types/stream-chunk.js';
+import { convertFromOpenAIRequest } from '../convert-from-openai-request.js';
+import {
+  completionId,
+  roleChunk,
+  toOpenAIChunks,
+  toOpenAICompletion,
+  type ChunkContext,
+} from '../convert-to-openai-response.js';
+import { mapErrorToHttp } from '../map-error-to-http.js';
+import { openAIChatRequestSchema, type OpenAIChatRequest } from '../openai-chat-request-schema.js';
+import { SseWriter } from '../sse-writer.js';
+
+/** Upstream calls made (skips excluded), and the compact path for debugging: `a:500,b:ok`. */
+export function attemptHeaders(
+  provider: string | undefined,
+  attempts: readonly Attempt[],
+): Record<string, string> {
+  const calls = attempts.filter((a) => a.skipped === undefined);
+  return {
+    ...(provider ? { 'x-flexiai-provider': provider } : {}),
+    'x-flexiai-attempts': String(calls.length),
+    'x-flexiai-attempt-path': attempts
+      .map(
+        (a) =>
+          `${a.provider}:${a.ok ? 'ok' : (a.skipped ?? a.status ?? a.error?.name ?? 'failed')}`,
+      )
+      .join(','),
+  };
+}
+
+function parseBody(body: unknown): OpenAIChatRequest {
+  const parsed = openAIChatRequestSchema.safeParse(body ?? {});
+  if (!parsed.success) throw new ValidationError(toPathIssues(parsed.error));
+  return parsed.data;
+}
+
+/** Fires when the client goes away before the response is complete. */
+function onDisconnect(reply: FastifyReply, abort: () => void): void {
+  reply.raw.once('close', () => {
+    if (!reply.raw.writableFinished) abort();
+  });
+}
+
+export function registerChatCompletions(app: FastifyInstance, client: FlexiAI): void {
+  app.post('/v1/chat/completions', async (request: FastifyRequest, reply: FastifyReply) => {
+    const body = parseBody(request.body);
+    const unified: ChatRequest = { ...convertFromOpenAIRequest(body), correlationId: request.id };
+    if (body.stream) return streamCompletion(client, request, reply, body, unified);
+    const controller = new AbortController();
+    onDisconnect(reply, () => controller.abort());
+    const response = await client.chatCompletion({ ...unified, signal: controller.signal });
+    void reply.headers(attemptHeaders(response.provider, response.attempts));
+    return toOpenAICompletion(response);
+  });
+}
+
+async function streamCompletion(
+  client: FlexiAI,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  body: OpenAIChatRequest,
+  unified: ChatRequest,
+): Promise<void> {
+  const stream = client.chatCompletionStream(unified);
+  onDisconnect(reply, () => stream.abort());
+  const sse = new SseWriter(reply.raw);
+  const context: ChunkContext = {
+    id: completionId(undefined),
+    created: Math.floor(Date.now() / 1000),
+    model: body.model ?? 'default',
+    includeUsage: body.stream_options?.include_usage === true,
+  };
+  let started = false;
+  // The response starts only once the stream committed to a provider: a request no provider could
+  // start still gets a proper HTTP error status, not a 200 with an error inside.
+  const begin = async (): Promise<void> => {
+    started = true;
+    const committed = stream.committed;
+    if (committed && context.model === (body.model ?? 'default')) context.model = committed.model;
+    reply.hijack();
+    sse.start(200, {
+      ...attemptHeaders(committed?.provider, committed?.attempts ?? []),
+      'x-request-id': request.id,
+    });
+    await sse.send(JSON.stringify(roleChunk(context)));
+  };
+  const write = async (chunk: StreamChunk): Promise<void> => {
+    if (chunk.type === 'response-metadata') {
+      if (chunk.id) context.id = completionId(chunk.id);
+      if (chunk.model) context.model = chunk.model;
+      return;
+    }
+    for (const payload of toOpenAIChunks(chunk, context)) await sse.send(JSON.stringify(payload));
+  };
+  try {
+    for await (const chunk of stream) {
+      if (!started && chunk.type !== 'response-metadata') await begin();
+      await write(chunk);
+    }
+    if (!started) await begin();
+    await sse.send('[DONE]');
+    sse.end();
+  } catch (error) {
+    if (!started) throw error; // nothing sent yet: an ordinary HTTP error response
+    // After commit: an explicit error event, never a clean [DONE].
+    const { body: errorBody } = mapErrorToHttp(error);
+    await sse.send(JSON.stringify({ error: { ...errorBody.error, type: 'stream_interrupted' } }));
+    sse.end();
+  }
+}

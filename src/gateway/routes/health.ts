@@ -1,0 +1,31 @@
+import type { FastifyInstance } from 'fastify';
+import type { FlexiAI } from '../../client/flexiai.js';
+
+/**
+ * Liveness and every provider's circuit state and sync status. 503 when no provider is available
+ * (every one open, cooling down, misconfigured or disabled). Needs no gateway key.
+ */
+export function registerHealth(app: FastifyInstance, client: FlexiAI): void {
+  app.get('/health', async (_request, reply) => {
+    const providers = client.getProviderStatus();
+    const available = providers.filter((p) => p.healthy).length;
+    const status =
+      available === 0 ? 'unavailable' : available < providers.length ? 'degraded' : 'ok';
+    void reply.code(available === 0 ? 503 : 200);
+    return {
+      status,
+      providers: providers.map((p) => ({
+        name: p.name,
+        type: p.type,
+        model: p.model,
+        state: p.state,
+        healthy: p.healthy,
+        failures: p.failures,
+        openUntil: p.openUntil,
+        cooldownUntil: p.cooldownUntil,
+        misconfigured: p.misconfigured,
+      })),
+      sync: client.getSyncStatus(),
+    };
+  });
+}

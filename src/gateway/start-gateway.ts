@@ -1,0 +1,69 @@
+import type { FastifyInstance } from 'fastify';
+import type { FlexiAI } from '../client/flexiai.js';
+import type { ServerConfig } from '../config/config-schema.js';
+import type { Logger } from '../internal/logger.js';
+import { createGateway } from './create-gateway.js';
+
+export interface StartGatewayOptions {
+  client: FlexiAI;
+  logger: Logger;
+  host?: string;
+  port?: number;
+}
+
+export interface RunningGateway {
+  app: FastifyInstance;
+  /** `http://host:port` */
+  url: string;
+  /** Stops accepting, lets in-flight requests finish up to `shutdownTimeoutMs`, then closes the rest. */
+  close(): Promise<void>;
+}
+
+const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
+
+/**
+ * Starts the gateway. With no gateway keys configured it binds to loopback only, and says so: an
+ * open, keyless gateway on a network interface would hand out your provider credits.
+ */
+export async function startGateway(options: StartGatewayOptions): Promise<RunningGateway> {
+  const configured = options.client.config.server;
+  const server: ServerConfig = {
+    ...configured,
+    host: options.host ?? configured.host,
+    port: options.port ?? configured.port,
+  };
+  if (server.apiKeys.length === 0 && !LOOPBACK.has(server.host)) {
+    options.logger.warn(
+      { requestedHost: server.host },
+      `no gateway keys configured (server.apiKeys): binding to 127.0.0.1 instead of ${server.host}`,
+    );
+    server.host = '127.0.0.1';
+  } else if (server.apiKeys.length === 0) {
+    options.logger.info(
+      'no gateway keys configured: listening on loopback only, without authentication',
+    );
+  }
+  const app = createGateway({ client: options.client, logger: options.logger, server });
+  await app.listen({ host: server.host, port: server.port });
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : server.port;
+  const host = server.host.includes(':') ? `[${server.host}]` : server.host;
+  return {
+    app,
+    url: `http://${host}:${port}`,
+    close: () => closeWithDeadline(app, server.shutdownTimeoutMs),
+  };
+}
+
+async function closeWithDeadline(app: FastifyInstance, deadlineMs: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<void>((resolve) => {
+    timer = setTimeout(() => {
+      app.server.closeAllConnections();
+      resolve();
+    }, deadlineMs);
+    timer.unref();
+  });
+  await Promise.race([app.close(), deadline]);
+  clearTimeout(timer);
+}

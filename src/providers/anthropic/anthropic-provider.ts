@@ -1,0 +1,206 @@
+import type { AnthropicProviderConfig } from '../../config/provider-config-schema.js';
+import { MalformedResponseError } from '../../errors/malformed-response-error.js';
+import type { Clock } from '../../internal/clock.js';
+import type { Logger } from '../../internal/logger.js';
+import { toPathIssues } from '../../internal/zod-issues.js';
+import { decodeSse } from '../../transport/decode-sse.js';
+import { readStreamText } from '../../transport/read-stream-text.js';
+import type { ProviderChatResult } from '../../types/response.js';
+import type { StreamChunk } from '../../types/stream-chunk.js';
+import type {
+  HealthCheckResult,
+  Provider,
+  ProviderCallOptions,
+  ProviderDeps,
+  ProviderRequest,
+} from '../provider.js';
+import { header } from '../shared/headers.js';
+import { HealthCheckCache } from '../shared/health-check-cache.js';
+import { mergeProviderOptions } from '../shared/merge-provider-options.js';
+import { parseJsonBody } from '../shared/parse-json-body.js';
+import { ProviderHttp, type ProviderHttpCall } from '../shared/provider-http.js';
+import { USER_AGENT } from '../shared/version.js';
+import { anthropicMessageSchema } from './anthropic-wire.js';
+import { convertToAnthropicRequest } from './convert-to-anthropic-request.js';
+import {
+  ANTHROPIC_REQUEST_ID_HEADER,
+  anthropicErrorObject,
+  mapAnthropicError,
+} from './map-anthropic-error.js';
+import { mapAnthropicResponse } from './map-anthropic-response.js';
+import { mapAnthropicStream } from './map-anthropic-stream.js';
+
+export const ANTHROPIC_BASE_URL = 'https://api.anthropic.com';
+const ANTHROPIC_KEY_PREFIX = 'sk-ant-';
+
+/** Anthropic's Messages API (`POST {baseURL}/v1/messages`), non-streaming and streaming. */
+export class AnthropicProvider implements Provider {
+  readonly name: string;
+  readonly type = 'anthropic' as const;
+  readonly model: string;
+  private readonly config: AnthropicProviderConfig;
+  private readonly http: ProviderHttp;
+  private readonly clock: Clock;
+  // ES-private: util.inspect and console.log never show them (they hold the key).
+  readonly #secrets: readonly string[];
+  readonly #baseHeaders: Record<string, string>;
+  private readonly baseURL: string;
+  private readonly health: HealthCheckCache;
+
+  constructor(config: AnthropicProviderConfig, deps: ProviderDeps) {
+    this.config = config;
+    this.name = config.name;
+    this.model = config.model;
+    this.clock = deps.clock;
+    this.http = new ProviderHttp(config);
+    this.baseURL = (config.baseURL ?? ANTHROPIC_BASE_URL).replace(/\/+$/, '');
+    const key = config.apiKey.reveal();
+    this.#secrets = [key];
+    this.#baseHeaders = {
+      'content-type': 'application/json',
+      accept: 'application/json',
+      'user-agent': USER_AGENT,
+      ...config.headers,
+      'anthropic-version': config.anthropicVersion,
+      'x-api-key': key,
+    };
+    this.health = new HealthCheckCache(config.healthCheckTtlMs, deps.clock);
+    warnOnKeyShape(key, config.name, deps.logger);
+  }
+
+  async chat(request: ProviderRequest, options: ProviderCallOptions): Promise<ProviderChatResult> {
+    const target = this.http.target(request.model);
+    const response = await this.http.send(this.messagesCall(request, options, false));
+    if (response.status < 200 || response.status >= 300) {
+      throw mapAnthropicError({
+        ...response,
+        target,
+        secrets: this.#secrets,
+        now: this.clock.now(),
+      });
+    }
+    const requestId = header(response.headers, ANTHROPIC_REQUEST_ID_HEADER);
+    const json = parseJsonBody(response.text, target, this.#secrets, response.status);
+    const inBody = anthropicErrorObject(json, {
+      target,
+      secrets: this.#secrets,
+      text: response.text,
+      requestId,
+      where: 'body',
+    });
+    if (inBody) throw inBody;
+    const parsed = anthropicMessageSchema.safeParse(json);
+    if (!parsed.success) {
+      const where = toPathIssues(parsed.error)
+        .slice(0, 3)
+        .map((i) => `${i.path}: ${i.message}`)
+        .join('; ');
+      throw new MalformedResponseError(`response is not an Anthropic message (${where})`, {
+        ...target,
+        status: response.status,
+        ...(requestId ? { requestId } : {}),
+      });
+    }
+    return mapAnthropicResponse(parsed.data, {
+      requestId,
+      created: Math.floor(this.clock.now() / 1000),
+    });
+  }
+
+  async chatStream(
+    request: ProviderRequest,
+    options: ProviderCallOptions,
+  ): Promise<AsyncIterable<StreamChunk>> {
+    const target = this.http.target(request.model);
+    const response = await this.http.stream(this.messagesCall(request, options, true));
+    if (response.status < 200 || response.status >= 300) {
+      const text = await readStreamText(response.body).catch(() => '');
+      throw mapAnthropicError({
+        ...response,
+        text,
+        target,
+        secrets: this.#secrets,
+        now: this.clock.now(),
+      });
+    }
+    return mapAnthropicStream(decodeSse(response.body), {
+      target,
+      secrets: this.#secrets,
+      requestId: header(response.headers, ANTHROPIC_REQUEST_ID_HEADER),
+    });
+  }
+
+  /** `GET /v1/models?limit=1`: authenticated, cheap, no tokens spent. Cached for healthCheckTtlMs. */
+  healthCheck(options: { signal?: AbortSignal; force?: boolean } = {}): Promise<HealthCheckResult> {
+    return this.health.get(async () => {
+      const url = new URL(`${this.baseURL}/v1/models`);
+      url.searchParams.set('limit', '1');
+      const response = await this.http.send({
+        url,
+        method: 'GET',
+        headers: this.#baseHeaders,
+        signal: options.signal,
+        model: this.model,
+      });
+      if (response.status < 200 || response.status >= 300) {
+        throw mapAnthropicError({
+          ...response,
+          target: this.http.target(this.model),
+          secrets: this.#secrets,
+          now: this.clock.now(),
+        });
+      }
+    }, options.force);
+  }
+
+  close(): Promise<void> {
+    return this.http.close();
+  }
+
+  private messagesCall(
+    request: ProviderRequest,
+    options: ProviderCallOptions,
+    stream: boolean,
+  ): ProviderHttpCall {
+    // Throws a ValidationError, before any network call, for what Anthropic cannot express.
+    const converted = convertToAnthropicRequest(request, {
+      defaultMaxTokens: this.config.defaultMaxTokens,
+      anthropicVersion: this.config.anthropicVersion,
+    });
+    if (converted.adjustments.length) {
+      options.logger.debug(
+        { provider: this.name, adjustments: converted.adjustments },
+        'request fields Anthropic does not support were adjusted',
+      );
+    }
+    if (stream) converted.body.stream = true;
+    const body = mergeProviderOptions(
+      converted.body,
+      request.providerOptions,
+      this.type,
+      this.name,
+    );
+    return {
+      url: new URL(`${this.baseURL}/v1/messages`),
+      method: 'POST',
+      headers: stream ? { ...this.#baseHeaders, accept: 'text/event-stream' } : this.#baseHeaders,
+      body: JSON.stringify(body),
+      signal: options.signal,
+      model: request.model,
+    };
+  }
+}
+
+/** A key of the wrong shape is worth a warning (a key pasted into the wrong provider), never a refusal. */
+function warnOnKeyShape(key: string, provider: string, logger: Logger): void {
+  if (key.startsWith(ANTHROPIC_KEY_PREFIX)) return;
+  logger.warn(
+    { provider },
+    `API key of provider "${provider}" does not look like an Anthropic key (they start with "${ANTHROPIC_KEY_PREFIX}"); using it anyway`,
+  );
+}
+
+export const createAnthropicProvider = (
+  config: AnthropicProviderConfig,
+  deps: ProviderDeps,
+): Provider => new AnthropicProvider(config, deps);

@@ -1,0 +1,161 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { captureLogger } from '../../../test/helpers/capture-logger.js';
+import { parseConfig } from '../../config/parse-config.js';
+import type {
+  AnthropicProviderConfig,
+  ProviderConfigInput,
+} from '../../config/provider-config-schema.js';
+import { ValidationError } from '../../errors/validation-error.js';
+import { systemClock } from '../../internal/clock.js';
+import { silentLogger } from '../../internal/logger.js';
+import { fault } from '../../testing/faults.js';
+import {
+  createSimulatedProvider,
+  type SimulatedProvider,
+} from '../../testing/simulated-provider.js';
+import type { ProviderRequest } from '../provider.js';
+import { AnthropicProvider } from './anthropic-provider.js';
+
+const KEY = 'sk-ant-api03-TESTKEYanthropic0123456789abcdefABCDEF';
+const MODEL = 'claude-sonnet-4-6';
+const call = { correlationId: 'req_test', logger: silentLogger };
+
+function anthropicConfig(overrides: Partial<ProviderConfigInput> = {}) {
+  const config = parseConfig(
+    { providers: [{ name: 'claude', type: 'anthropic', apiKey: KEY, model: MODEL, ...overrides }] },
+    { env: false },
+  );
+  return config.providers[0] as AnthropicProviderConfig;
+}
+
+const request = (extra: Partial<ProviderRequest> = {}): ProviderRequest => ({
+  model: MODEL,
+  messages: [{ role: 'user', content: 'Hi' }],
+  ...extra,
+});
+
+describe('AnthropicProvider input Anthropic cannot express', () => {
+  let sim: SimulatedProvider;
+  let provider: AnthropicProvider;
+
+  beforeAll(async () => {
+    sim = await createSimulatedProvider({ apiKey: KEY, wire: 'anthropic' });
+    provider = new AnthropicProvider(anthropicConfig({ baseURL: sim.baseURL }), {
+      clock: systemClock,
+      logger: silentLogger,
+    });
+  });
+  afterAll(async () => {
+    await provider.close();
+    await sim.close();
+  });
+  beforeEach(() => sim.reset());
+
+  it.each([
+    [
+      'tool-call arguments that are not JSON',
+      [
+        {
+          role: 'assistant' as const,
+          toolCalls: [
+            { id: 't', type: 'function' as const, function: { name: 'f', arguments: '{"a":' } },
+          ],
+        },
+      ],
+      'messages.0.toolCalls.0.function.arguments',
+    ],
+    [
+      'tool-call arguments that are JSON but not an object',
+      [
+        {
+          role: 'assistant' as const,
+          toolCalls: [
+            { id: 't', type: 'function' as const, function: { name: 'f', arguments: '[1]' } },
+          ],
+        },
+      ],
+      'messages.0.toolCalls.0.function.arguments',
+    ],
+    ['only system messages', [{ role: 'system' as const, content: 'x' }], 'messages'],
+    [
+      'an SVG data: URL',
+      [
+        {
+          role: 'user' as const,
+          content: [{ type: 'image' as const, url: 'data:image/svg+xml;base64,PHN2Zz4=' }],
+        },
+      ],
+      'messages.0.content.0.url',
+    ],
+  ])('refuses %s with a ValidationError before any call', async (_what, messages, path) => {
+    const error = await provider.chat(request({ messages }), call).catch((e: unknown) => e);
+    expect(ValidationError.isInstance(error)).toBe(true);
+    expect((error as ValidationError).path).toBe(path);
+    expect(sim.requests).toHaveLength(0);
+  });
+});
+
+describe('AnthropicProvider setup and health', () => {
+  it('warns (never refuses) when the key does not look like an Anthropic key, without logging it', async () => {
+    const wrongShape = 'sk-proj-NOTANTHROPIC0123456789abcdef';
+    const captured = captureLogger('trace');
+    const provider = new AnthropicProvider(anthropicConfig({ apiKey: wrongShape }), {
+      clock: systemClock,
+      logger: captured.logger,
+    });
+    const warnings = captured.lines().filter((line) => line.level === 40);
+    expect(warnings).toHaveLength(1);
+    expect(String(warnings[0]?.msg)).toContain('sk-ant-');
+    expect(captured.text()).not.toContain(wrongShape);
+    await provider.close();
+
+    const quiet = captureLogger('trace');
+    const good = new AnthropicProvider(anthropicConfig(), {
+      clock: systemClock,
+      logger: quiet.logger,
+    });
+    expect(quiet.lines()).toHaveLength(0);
+    await good.close();
+  });
+
+  it('checks health with an authenticated GET /v1/models, cached', async () => {
+    const sim = await createSimulatedProvider({ apiKey: KEY, wire: 'anthropic' });
+    const provider = new AnthropicProvider(anthropicConfig({ baseURL: sim.baseURL }), {
+      clock: systemClock,
+      logger: silentLogger,
+    });
+    const first = await provider.healthCheck({ force: true });
+    const second = await provider.healthCheck();
+    expect(first.ok).toBe(true);
+    expect(second).toBe(first);
+    expect(sim.requests).toHaveLength(1);
+    expect(sim.requests[0]).toMatchObject({ method: 'GET', url: '/v1/models?limit=1' });
+    expect(sim.requests[0]?.headers['x-api-key']).toBe(KEY);
+    expect(sim.chatCalls).toBe(0);
+
+    const wrong = new AnthropicProvider(
+      anthropicConfig({ baseURL: sim.baseURL, apiKey: 'sk-ant-wrong-key-0123456789' }),
+      { clock: systemClock, logger: silentLogger },
+    );
+    const failed = await wrong.healthCheck();
+    expect(failed.ok).toBe(false);
+    expect(failed.error?.name).toBe('AuthenticationError');
+    await Promise.all([provider.close(), wrong.close()]);
+    await sim.close();
+  });
+});
+
+describe('AnthropicProvider base URL', () => {
+  it('posts to {baseURL}/v1/messages, trailing slash or not', async () => {
+    const sim = await createSimulatedProvider({ apiKey: KEY, wire: 'anthropic' });
+    const provider = new AnthropicProvider(anthropicConfig({ baseURL: `${sim.url}/` }), {
+      clock: systemClock,
+      logger: silentLogger,
+    });
+    sim.enqueue(fault.ok({ content: 'pong' }));
+    expect((await provider.chat(request(), call)).content).toBe('pong');
+    expect(sim.requests[0]?.path).toBe('/v1/messages');
+    await provider.close();
+    await sim.close();
+  });
+});

@@ -1,0 +1,273 @@
+import type {
+  GeminiProviderConfig,
+  VertexAIProviderConfig,
+} from '../../config/provider-config-schema.js';
+import { AuthenticationError } from '../../errors/authentication-error.js';
+import { MalformedResponseError } from '../../errors/malformed-response-error.js';
+import type { Clock } from '../../internal/clock.js';
+import type { Secret } from '../../internal/secret.js';
+import { toPathIssues } from '../../internal/zod-issues.js';
+import { decodeSse } from '../../transport/decode-sse.js';
+import type { CallTarget } from '../../transport/map-transport-error.js';
+import { readStreamText } from '../../transport/read-stream-text.js';
+import type { ProviderChatResult } from '../../types/response.js';
+import type { StreamChunk } from '../../types/stream-chunk.js';
+import type {
+  HealthCheckResult,
+  Provider,
+  ProviderCallOptions,
+  ProviderDeps,
+  ProviderRequest,
+} from '../provider.js';
+import { header } from '../shared/headers.js';
+import { HealthCheckCache } from '../shared/health-check-cache.js';
+import { parseJsonBody } from '../shared/parse-json-body.js';
+import { ProviderHttp, type ProviderHttpCall } from '../shared/provider-http.js';
+import { USER_AGENT } from '../shared/version.js';
+import { convertToGeminiRequest } from './convert-to-gemini-request.js';
+import { GeminiEndpoint } from './gemini-endpoint.js';
+import { mergeGeminiProviderOptions, thoughtSignaturesFrom } from './gemini-provider-options.js';
+import { geminiResponseSchema } from './gemini-wire.js';
+import {
+  createGoogleAuthFetcher,
+  GoogleAuthTokenError,
+  type GoogleAuthLoader,
+} from './google-auth-token.js';
+import { geminiErrorInBody, mapGeminiError } from './map-gemini-error.js';
+import { mapGeminiResponse } from './map-gemini-response.js';
+import { mapGeminiStream } from './map-gemini-stream.js';
+import { ThoughtSignatureStore, validatesThoughtSignatures } from './thought-signature-store.js';
+import { CachingTokenSource, StaticTokenSource, type TokenSource } from './vertex-token-source.js';
+
+export type GeminiWireConfig = GeminiProviderConfig | VertexAIProviderConfig;
+
+export interface GeminiProviderOptions {
+  /** Vertex AI: where bearer tokens come from (default: `accessToken`, else google-auth-library). */
+  tokenSource?: TokenSource;
+  /** Vertex AI: how google-auth-library is loaded (tests simulate it missing). */
+  loadGoogleAuth?: GoogleAuthLoader;
+}
+
+interface Auth {
+  headers: Record<string, string>;
+  /** Credentials of this call, redacted from anything upstream text reaches. */
+  secrets: string[];
+}
+
+/**
+ * Google's Gemini models over one wire format and two endpoints: the Gemini API (`gemini`, an API
+ * key in `x-goog-api-key`) and Vertex AI (`vertexai`, an OAuth bearer token: a static
+ * `accessToken`, a service-account file, or Application Default Credentials).
+ */
+export class GeminiProvider implements Provider {
+  readonly name: string;
+  readonly type: GeminiWireConfig['type'];
+  readonly model: string;
+  private readonly config: GeminiWireConfig;
+  private readonly http: ProviderHttp;
+  private readonly clock: Clock;
+  private readonly endpoint: GeminiEndpoint;
+  private readonly baseHeaders: Record<string, string>;
+  /** Kept as a Secret (masked in logs and util.inspect); revealed only to build a request. */
+  private readonly apiKey: Secret | undefined;
+  private readonly tokens: TokenSource | undefined;
+  private readonly health: HealthCheckCache;
+  private readonly signatures = new ThoughtSignatureStore();
+
+  constructor(config: GeminiWireConfig, deps: ProviderDeps, options: GeminiProviderOptions = {}) {
+    this.config = config;
+    this.name = config.name;
+    this.type = config.type;
+    this.model = config.model;
+    this.clock = deps.clock;
+    this.http = new ProviderHttp(config);
+    this.health = new HealthCheckCache(config.healthCheckTtlMs, deps.clock);
+    this.baseHeaders = {
+      'content-type': 'application/json',
+      accept: 'application/json',
+      'user-agent': USER_AGENT,
+      ...config.headers,
+    };
+    if (config.type === 'gemini') {
+      this.endpoint = new GeminiEndpoint({ kind: 'gemini', baseURL: config.baseURL });
+      this.apiKey = config.apiKey;
+      if (!this.apiKey.reveal().startsWith('AIza')) {
+        deps.logger.warn(
+          { provider: config.name },
+          'apiKey does not look like a Gemini API key (those start with "AIza"); using it anyway',
+        );
+      }
+    } else {
+      this.endpoint = new GeminiEndpoint({
+        kind: 'vertexai',
+        baseURL: config.baseURL,
+        project: config.project,
+        location: config.location,
+      });
+      this.tokens =
+        options.tokenSource ??
+        (config.accessToken
+          ? new StaticTokenSource(config.accessToken)
+          : new CachingTokenSource(
+              createGoogleAuthFetcher({
+                providerName: config.name,
+                credentialsFile: config.credentialsFile,
+                ...(options.loadGoogleAuth ? { load: options.loadGoogleAuth } : {}),
+              }),
+              deps.clock,
+            ));
+    }
+  }
+
+  async chat(request: ProviderRequest, options: ProviderCallOptions): Promise<ProviderChatResult> {
+    const target = this.http.target(request.model);
+    const { call, secrets } = await this.generateCall(request, options, false);
+    const response = await this.http.send(call);
+    const now = this.clock.now();
+    if (response.status < 200 || response.status >= 300) {
+      throw this.failed(mapGeminiError({ ...response, target, secrets, now }));
+    }
+    const json = parseJsonBody(response.text, target, secrets, response.status);
+    const inBody = geminiErrorInBody(json, { ...response, target, secrets, now });
+    if (inBody) throw inBody;
+    const parsed = geminiResponseSchema.safeParse(json);
+    if (!parsed.success) {
+      const where = toPathIssues(parsed.error)
+        .slice(0, 3)
+        .map((i) => `${i.path}: ${i.message}`)
+        .join('; ');
+      throw new MalformedResponseError(`response is not a GenerateContentResponse (${where})`, {
+        ...target,
+        status: response.status,
+      });
+    }
+    return mapGeminiResponse(parsed.data, {
+      target,
+      secrets,
+      requestId: header(response.headers, 'x-request-id'),
+      now,
+      signatures: this.signatures,
+    });
+  }
+
+  async chatStream(
+    request: ProviderRequest,
+    options: ProviderCallOptions,
+  ): Promise<AsyncIterable<StreamChunk>> {
+    const target = this.http.target(request.model);
+    const { call, secrets } = await this.generateCall(request, options, true);
+    const response = await this.http.stream(call);
+    if (response.status < 200 || response.status >= 300) {
+      const text = await readStreamText(response.body).catch(() => '');
+      throw this.failed(
+        mapGeminiError({ ...response, text, target, secrets, now: this.clock.now() }),
+      );
+    }
+    return mapGeminiStream(decodeSse(response.body), {
+      target,
+      secrets,
+      requestId: header(response.headers, 'x-request-id'),
+      now: () => this.clock.now(),
+      signatures: this.signatures,
+    });
+  }
+
+  healthCheck(options: { signal?: AbortSignal; force?: boolean } = {}): Promise<HealthCheckResult> {
+    return this.health.get(async () => {
+      const target = this.http.target(this.model);
+      const auth = await this.auth(target);
+      const check = this.endpoint.healthCheck(this.model);
+      const response = await this.http.send({
+        ...check,
+        headers: { ...this.baseHeaders, ...auth.headers },
+        signal: options.signal,
+        model: this.model,
+      });
+      if (response.status < 200 || response.status >= 300) {
+        throw this.failed(
+          mapGeminiError({
+            ...response,
+            target,
+            secrets: auth.secrets,
+            now: this.clock.now(),
+          }),
+        );
+      }
+    }, options.force);
+  }
+
+  close(): Promise<void> {
+    return this.http.close();
+  }
+
+  private async generateCall(
+    request: ProviderRequest,
+    options: ProviderCallOptions,
+    stream: boolean,
+  ): Promise<{ call: ProviderHttpCall; secrets: string[] }> {
+    // Convert first: a request this provider cannot express fails before any token or network.
+    const given = thoughtSignaturesFrom(request.providerOptions, this.type, this.name);
+    const converted = convertToGeminiRequest(request, {
+      signatureOf: (id) => given.get(id) ?? this.signatures.get(id),
+      fillMissingSignatures: validatesThoughtSignatures(request.model),
+    });
+    const body = mergeGeminiProviderOptions(
+      converted,
+      request.providerOptions,
+      this.type,
+      this.name,
+    );
+    const url = this.endpoint.call(
+      request.model,
+      stream ? 'streamGenerateContent' : 'generateContent',
+    );
+    const auth = await this.auth(this.http.target(request.model));
+    return {
+      secrets: auth.secrets,
+      call: {
+        url,
+        method: 'POST',
+        headers: {
+          ...this.baseHeaders,
+          ...(stream ? { accept: 'text/event-stream' } : {}),
+          ...auth.headers,
+        },
+        body: JSON.stringify(body),
+        signal: options.signal,
+        model: request.model,
+      },
+    };
+  }
+
+  private async auth(target: CallTarget): Promise<Auth> {
+    const tokens = this.tokens;
+    if (this.apiKey !== undefined || tokens === undefined) {
+      const key = this.apiKey?.reveal() ?? '';
+      return { headers: { 'x-goog-api-key': key }, secrets: [key] };
+    }
+    let token: string;
+    try {
+      token = await tokens.getToken();
+    } catch (error) {
+      if (!(error instanceof GoogleAuthTokenError)) throw error;
+      throw new AuthenticationError(`could not get a Vertex AI access token: ${error.message}`, {
+        ...target,
+        upstreamType: 'google_auth',
+      });
+    }
+    const secrets = [token];
+    const configured =
+      this.config.type === 'vertexai' ? this.config.accessToken?.reveal() : undefined;
+    if (configured && configured !== token) secrets.push(configured);
+    return { headers: { authorization: `Bearer ${token}` }, secrets };
+  }
+
+  /** A refused token is dropped, so the next call fetches a fresh one. */
+  private failed<E extends Error & { status?: number | undefined }>(error: E): E {
+    if (error.status === 401) this.tokens?.invalidate();
+    return error;
+  }
+}
+
+export const createGeminiProvider = (config: GeminiWireConfig, deps: ProviderDeps): Provider =>
+  new GeminiProvider(config, deps);

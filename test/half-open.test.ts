@@ -1,0 +1,137 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { AbortedError } from '../src/errors/aborted-error.js';
+import type { CircuitChangeEvent } from '../src/resilience/circuit-breaker.js';
+import { fault } from '../src/testing/faults.js';
+import { FakeClock } from './helpers/fake-clock.js';
+import { createFleet, userMessage, type Fleet } from './helpers/sim-fleet.js';
+
+const RECOVERY = 10_000;
+
+describe('half-open probing over real HTTP (fake clock)', () => {
+  let fleet: Fleet;
+  let clock: FakeClock;
+  afterEach(() => fleet.close());
+
+  const make = async (halfOpenMaxCalls = 1, providerTimeoutMs?: number) => {
+    clock = new FakeClock();
+    fleet = await createFleet(
+      2,
+      (c) => ({
+        ...c,
+        providers: c.providers.map((p) =>
+          providerTimeoutMs ? { ...p, timeoutMs: providerTimeoutMs } : p,
+        ),
+        circuitBreaker: { failureThreshold: 1, recoveryTimeoutMs: RECOVERY, halfOpenMaxCalls },
+        retry: { ...c.retry, maxAttempts: 1 },
+      }),
+      { clock },
+    );
+  };
+
+  /** Opens a's circuit with one failure and lets the recovery time pass. */
+  const openThenRecover = async () => {
+    fleet.sims[0]?.enqueue(fault.status(500));
+    await fleet.ai.chatCompletion(userMessage());
+    expect(fleet.ai.getProviderStatus()[0]?.state).toBe('open');
+    clock.advance(RECOVERY);
+  };
+
+  const burst = (n: number) =>
+    Promise.all(
+      Array.from({ length: n }, (_, i) => fleet.ai.chatCompletion(userMessage(`burst ${i}`))),
+    );
+
+  it('C1: 1,000 concurrent requests in one tick send exactly one probe to A, 100 times out of 100', async () => {
+    await make(1);
+    for (let rep = 0; rep < 100; rep += 1) {
+      fleet.sims[0]?.reset();
+      fleet.sims[1]?.reset();
+      await openThenRecover();
+      const before = fleet.sims[0]?.chatCalls ?? 0;
+      fleet.sims[0]?.enqueue(fault.ok({ content: 'probe ok' }));
+      const results = await burst(1_000);
+      expect((fleet.sims[0]?.chatCalls ?? 0) - before).toBe(1);
+      expect(results.filter((r) => r.provider === 'a')).toHaveLength(1);
+      expect(results.filter((r) => r.provider === 'b')).toHaveLength(999);
+      expect(fleet.ai.getProviderStatus()[0]?.state).toBe('closed');
+    }
+  }, 120_000);
+
+  it('C1: with halfOpenMaxCalls 3, exactly three probes reach A', async () => {
+    await make(3);
+    await openThenRecover();
+    fleet.sims[0]?.setDefault(fault.slow(50, fault.ok()));
+    const before = fleet.sims[0]?.chatCalls ?? 0;
+    const results = await burst(1_000);
+    expect((fleet.sims[0]?.chatCalls ?? 0) - before).toBe(3);
+    expect(results.filter((r) => r.provider === 'b')).toHaveLength(997);
+  });
+
+  it('C3: a failing probe re-opens the circuit and the waiters never reach A', async () => {
+    await make(1);
+    await openThenRecover();
+    const events: CircuitChangeEvent[] = [];
+    fleet.ai.onCircuitStateChange((e) => events.push(e));
+    fleet.sims[0]?.enqueue(fault.slow(50, fault.status(503)));
+    const before = fleet.sims[0]?.chatCalls ?? 0;
+    const results = await burst(500);
+    expect((fleet.sims[0]?.chatCalls ?? 0) - before).toBe(1);
+    expect(results.every((r) => r.provider === 'b')).toBe(true);
+    expect(fleet.ai.getProviderStatus()[0]).toMatchObject({
+      state: 'open',
+      openUntil: clock.now() + RECOVERY,
+    });
+    expect(events.map((e) => `${e.from}>${e.to}`)).toEqual(['open>half_open', 'half_open>open']);
+  });
+
+  it('C4: a hanging probe times out, frees the slot and re-opens; never stuck half-open', async () => {
+    await make(1, 200);
+    await openThenRecover();
+    fleet.sims[0]?.enqueue(fault.hang());
+    const res = await fleet.ai.chatCompletion(userMessage());
+    expect(res.provider).toBe('b');
+    expect(res.attempts[0]?.error?.name).toBe('TimeoutError');
+    expect(fleet.ai.getProviderStatus()[0]?.state).toBe('open');
+    clock.advance(RECOVERY);
+    expect((await fleet.ai.chatCompletion(userMessage())).provider).toBe('a');
+    expect(fleet.ai.getProviderStatus()[0]?.state).toBe('closed');
+  });
+
+  it('C5: a probe cancelled by its caller is no failure; a new probe may go at once', async () => {
+    await make(1);
+    await openThenRecover();
+    fleet.sims[0]?.enqueue(fault.slow(5_000, fault.ok()));
+    const controller = new AbortController();
+    const pending = fleet.ai.chatCompletion({ ...userMessage(), signal: controller.signal });
+    setTimeout(() => controller.abort(), 30);
+    const error = await pending.catch((e: unknown) => e);
+    expect(AbortedError.isInstance(error)).toBe(true);
+    expect(fleet.ai.getProviderStatus()[0]).toMatchObject({ state: 'half_open' });
+    const res = await fleet.ai.chatCompletion(userMessage());
+    expect(res.provider).toBe('a');
+    expect(fleet.sims[0]?.chatCalls).toBe(3);
+  });
+
+  it('C6: 100 concurrent failures with threshold 5 make exactly one open transition, version +1', async () => {
+    clock = new FakeClock();
+    fleet = await createFleet(
+      2,
+      (c) => ({
+        ...c,
+        circuitBreaker: { failureThreshold: 5 },
+        retry: { ...c.retry, maxAttempts: 1 },
+      }),
+      {
+        clock,
+      },
+    );
+    const events: CircuitChangeEvent[] = [];
+    fleet.ai.onCircuitStateChange((e) => events.push(e));
+    fleet.sims[0]?.setDefault(fault.slow(20, fault.status(500)));
+    const results = await burst(100);
+    expect(results.every((r) => r.provider === 'b')).toBe(true);
+    expect(fleet.sims[0]?.chatCalls).toBe(100);
+    expect(events.filter((e) => e.to === 'open')).toHaveLength(1);
+    expect(fleet.ai.getProviderStatus()[0]?.version).toBe(1);
+  });
+});
