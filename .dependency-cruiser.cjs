@@ -3,7 +3,8 @@
  *   types      <- nothing of ours
  *   internal   <- types
  *   errors     <- types, internal
- *   config, transport, resilience, state   <- types, internal, errors (state may read resilience types)
+ *   config, transport, resilience, state   <- types, internal, errors (state may also read resilience
+ *              and config: a shared backend parses its own `sync` section)
  *   providers  <- the above, transport, config; never resilience/state/client nor each other
  *   client     <- everything below
  *   gateway    <- client and below
@@ -29,7 +30,7 @@ module.exports = {
     layer('config', ['types', 'internal', 'errors']),
     layer('transport', ['types', 'internal', 'errors']),
     layer('resilience', ['types', 'internal', 'errors']),
-    layer('state', ['types', 'internal', 'errors', 'resilience']),
+    layer('state', ['types', 'internal', 'errors', 'resilience', 'config']),
     layer('providers', ['types', 'internal', 'errors', 'transport', 'config']),
     layer('client', [
       'types',

@@ -14,6 +14,7 @@ export default defineConfig([
       index: 'src/index.ts',
       'testing/index': 'src/testing/index.ts',
       'gateway/index': 'src/gateway/index.ts',
+      'redis/index': 'src/state/redis/index.ts',
     },
     format: ['esm', 'cjs'],
     dts: true,

@@ -23,6 +23,7 @@ import {
 import {
   MemoryStateSync,
   type CircuitStateSync,
+  type StateSyncFactory,
   type SyncStatus,
 } from '../state/circuit-state-sync.js';
 import type { ChatRequest } from '../types/request.js';
@@ -48,8 +49,12 @@ export interface FlexiAIOptions {
   env?: Record<string, string | undefined> | false;
   /** Provider factories; the built-in types by default. */
   registry?: ProviderRegistry;
-  /** Shares circuit state across processes (e.g. `flexiai/redis`); in-memory by default. */
-  stateSync?: CircuitStateSync;
+  /**
+   * Shares circuit state across processes: a state sync, or a factory given the validated `sync`
+   * section (e.g. `createRedisStateSync` from `flexiai/redis`). In-memory by default;
+   * `FlexiAI.create()` loads the Redis backend itself when `sync.backend` is `redis`.
+   */
+  stateSync?: CircuitStateSync | StateSyncFactory;
 }
 
 export interface RegisterProviderOptions {
@@ -83,10 +88,13 @@ export class FlexiAI {
     this.registry = options.registry ?? createDefaultProviderRegistry();
     if (this.config.sync.backend === 'redis' && !options.stateSync) {
       throw new ConfigurationError(
-        'sync.backend is "redis": pass a Redis state sync from "flexiai/redis" as options.stateSync',
+        'sync.backend is "redis": use `await FlexiAI.create(config)`, or pass `createRedisStateSync` from "flexiai/redis" as options.stateSync',
       );
     }
-    this.stateSync = options.stateSync ?? new MemoryStateSync();
+    this.stateSync =
+      typeof options.stateSync === 'function'
+        ? options.stateSync({ sync: this.config.sync, logger: this.logger, clock: this.clock })
+        : (options.stateSync ?? new MemoryStateSync());
     this.router = new Router(this.config.routes);
     this.config.providers.forEach((providerConfig) => {
       this.addSlot(this.registry.create(providerConfig, this.deps()), providerConfig, {});
@@ -94,10 +102,38 @@ export class FlexiAI {
     this.router.setSlots(this.slots);
   }
 
-  /** Creates a client from a JSON or YAML configuration file. */
-  static async fromFile(path: string, options: FlexiAIOptions = {}): Promise<FlexiAI> {
+  /**
+   * Creates a client and waits until it is ready to serve: with `sync.backend: redis` it loads the
+   * Redis backend (`ioredis` must be installed) and reads the shared circuit states first, so a
+   * fresh worker honours circuits other workers opened. Redis being down never fails this: after
+   * `sync.startupTimeoutMs` the client serves from local state and keeps reconnecting.
+   */
+  static async create(
+    config: FlexiAIConfigInput,
+    options: FlexiAIOptions & { signal?: AbortSignal } = {},
+  ): Promise<FlexiAI> {
+    const { signal, ...rest } = options;
+    const parsed = parseConfig(config, { env: options.env });
+    const stateSync =
+      rest.stateSync ??
+      (parsed.sync.backend === 'redis' ? await loadRedisStateSyncFactory() : undefined);
+    const ai = new FlexiAI(parsed, { ...rest, env: false, ...(stateSync ? { stateSync } : {}) });
+    await ai.ready({ signal });
+    return ai;
+  }
+
+  /** Creates a client from a JSON or YAML configuration file (see `create`). */
+  static async fromFile(
+    path: string,
+    options: FlexiAIOptions & { signal?: AbortSignal } = {},
+  ): Promise<FlexiAI> {
     const config = await loadConfigFile(path, { env: options.env });
-    return new FlexiAI(config, { ...options, env: false });
+    return FlexiAI.create(config, { ...options, env: false });
+  }
+
+  /** Resolves once shared circuit state has been read (at once in memory mode). Never rejects for Redis. */
+  async ready(options: { signal?: AbortSignal | undefined } = {}): Promise<void> {
+    await this.stateSync.ready?.(options.signal ? { signal: options.signal } : {});
   }
 
   /** Sends a chat request to the first provider that can serve it. */
@@ -364,6 +400,25 @@ export class FlexiAI {
     }
   }
 }
+
+/** `createRedisStateSync`, loaded only when configured (ioredis is an optional peer dependency). */
+async function loadRedisStateSyncFactory(): Promise<StateSyncFactory> {
+  try {
+    const { createRedisStateSync } = await import('../state/redis/index.js');
+    return createRedisStateSync;
+  } catch (cause) {
+    throw new ConfigurationError(
+      'sync.backend is "redis" but the Redis backend could not be loaded; install it with `npm install ioredis`',
+      { cause },
+    );
+  }
+}
+
+/** Same as `FlexiAI.create`. */
+export const createFlexiAI = (
+  config: FlexiAIConfigInput,
+  options?: FlexiAIOptions & { signal?: AbortSignal },
+): Promise<FlexiAI> => FlexiAI.create(config, options);
 
 const isProvider = (value: ProviderConfigInput | Provider): value is Provider =>
   typeof (value as Provider).chat === 'function';

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { circuitBreakerSchema, providerConfigSchema } from './provider-config-schema.js';
 import { secretSchema } from './secret-schema.js';
+import { syncSchema } from './sync-config-schema.js';
 
 const ms = () => z.number().int().positive();
 
@@ -17,16 +18,6 @@ export const retrySchema = z.strictObject({
   /** A Retry-After longer than this is capped. */
   maxCooldownMs: ms().default(300_000),
 });
-
-export const syncSchema = z.discriminatedUnion('backend', [
-  z.strictObject({ backend: z.literal('memory') }),
-  z.strictObject({
-    backend: z.literal('redis'),
-    url: z.string().min(1).default('redis://127.0.0.1:6379'),
-    keyPrefix: z.string().default('flexiai:'),
-    password: secretSchema.optional(),
-  }),
-]);
 
 export const serverSchema = z.strictObject({
   host: z.string().min(1).default('127.0.0.1'),
@@ -107,6 +98,5 @@ export type FlexiAIConfigInput = z.input<typeof configSchema>;
 /** Configuration after validation and defaults. */
 export type FlexiAIConfig = z.output<typeof configSchema>;
 export type RetryConfig = FlexiAIConfig['retry'];
-export type SyncConfig = FlexiAIConfig['sync'];
 export type ServerConfig = FlexiAIConfig['server'];
 export type LoggingConfig = FlexiAIConfig['logging'];

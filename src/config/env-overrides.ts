@@ -1,5 +1,6 @@
 import type { z } from 'zod';
-import { loggingSchema, retrySchema, serverSchema, syncSchema } from './config-schema.js';
+import { loggingSchema, retrySchema, serverSchema } from './config-schema.js';
+import { syncSchema } from './sync-config-schema.js';
 import { circuitBreakerSchema } from './provider-config-schema.js';
 
 type LeafKind = 'string' | 'number' | 'boolean' | 'list';

@@ -57,8 +57,29 @@ export interface Denial {
   readonly retryAt: number | null;
 }
 
+/**
+ * A synchronous admission check for half-open probes, consulted after the breaker's own limit: a
+ * state sync uses it to hold the cluster-wide probe slot it claimed ahead of time, so no more than
+ * `halfOpenMaxCalls` probes reach a recovering provider across every process. It must never wait.
+ */
+export interface ProbeGate {
+  /** May this process send a half-open probe now? `true` takes one probe slot. */
+  tryAdmit(): boolean;
+  /** A probe admitted by `tryAdmit` ended with no verdict (cancelled, caller error, rate limit). */
+  release(): void;
+}
+
+export interface ApplyRemoteStateOptions {
+  /**
+   * Also adopt a snapshot whose version equals the local one (a tie between two processes that
+   * decided from the same version, resolved by the caller's deterministic order).
+   */
+  replaceSameVersion?: boolean;
+}
+
 interface Probe {
   acquiredAt: number;
+  gate: ProbeGate | undefined;
 }
 
 /**
@@ -74,7 +95,8 @@ interface Probe {
  */
 export class CircuitBreaker {
   readonly name: string;
-  private readonly options: CircuitBreakerOptions;
+  /** The limits this breaker runs with (a state sync reads `halfOpenMaxCalls` and `probeTimeoutMs`). */
+  readonly options: Readonly<CircuitBreakerOptions>;
   private readonly clock: Clock;
   private state: CircuitStateName = 'closed';
   private version = 0;
@@ -87,6 +109,7 @@ export class CircuitBreaker {
   private epoch = 0;
   private probes = new Set<Probe>();
   private listeners: CircuitChangeListener[] = [];
+  private probeGate: ProbeGate | undefined;
 
   constructor(options: CircuitBreakerOptions) {
     this.options = options;
@@ -113,7 +136,9 @@ export class CircuitBreaker {
       const oldest = Math.min(...[...this.probes].map((p) => p.acquiredAt));
       return { ok: false, reason: 'half_open_busy', retryAt: oldest + this.options.probeTimeoutMs };
     }
-    return this.permit(true, now);
+    const gate = this.probeGate;
+    if (gate && !gate.tryAdmit()) return { ok: false, reason: 'half_open_busy', retryAt: null };
+    return this.permit(true, now, gate);
   }
 
   /** Puts the provider in cooldown until `until` (epoch ms), capped; an earlier deadline never shortens it. */
@@ -138,9 +163,13 @@ export class CircuitBreaker {
     this.emit(from, 'reset', 'local');
   }
 
-  /** Adopts a state decided elsewhere when its version is newer; returns whether it did. */
-  applyRemoteState(snapshot: CircuitSnapshot): boolean {
-    if (snapshot.version <= this.version) return false;
+  /**
+   * Adopts a state decided elsewhere when its version is newer (or equal, with
+   * `replaceSameVersion`); returns whether it did.
+   */
+  applyRemoteState(snapshot: CircuitSnapshot, options: ApplyRemoteStateOptions = {}): boolean {
+    if (snapshot.version < this.version) return false;
+    if (snapshot.version === this.version && !options.replaceSameVersion) return false;
     const from = this.state;
     // A remote half_open is an open circuit past its deadline: the same rule applies here.
     this.enter(snapshot.state === 'half_open' ? 'open' : snapshot.state);
@@ -184,6 +213,11 @@ export class CircuitBreaker {
     return at;
   }
 
+  /** Installs (or, with `undefined`, removes) the cluster-wide probe admission check. */
+  setProbeGate(gate: ProbeGate | undefined): void {
+    this.probeGate = gate;
+  }
+
   /** Subscribes to state changes; returns the unsubscribe function. */
   onStateChange(listener: CircuitChangeListener): () => void {
     this.listeners.push(listener);
@@ -192,16 +226,20 @@ export class CircuitBreaker {
     };
   }
 
-  private permit(probe: boolean, now = 0): Permit {
+  private permit(probe: boolean, now = 0, gate?: ProbeGate): Permit {
     const epoch = this.epoch;
-    const slot: Probe | undefined = probe ? { acquiredAt: now } : undefined;
+    const slot: Probe | undefined = probe ? { acquiredAt: now, gate } : undefined;
     if (slot) this.probes.add(slot);
     let settled = false;
     const settle = (outcome: 'success' | 'failure' | 'release'): void => {
       if (settled) return;
       settled = true;
       if (slot && !this.probes.delete(slot)) return; // reclaimed or superseded
-      if (epoch !== this.epoch || outcome === 'release') return;
+      if (epoch !== this.epoch) return;
+      if (outcome === 'release') {
+        slot?.gate?.release();
+        return;
+      }
       if (outcome === 'success') this.onSuccess();
       else this.onFailure();
     };

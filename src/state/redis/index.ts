@@ -1,0 +1,3 @@
+export * from './create-redis-client.js';
+export * from './redis-keys.js';
+export * from './redis-state-sync.js';

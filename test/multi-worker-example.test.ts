@@ -1,0 +1,134 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { fault } from '../src/testing/faults.js';
+import {
+  createSimulatedProvider,
+  type SimulatedProvider,
+} from '../src/testing/simulated-provider.js';
+import { describeRedis, REDIS_URL } from './helpers/describe-redis.js';
+import { deleteKeys, uniquePrefix } from './helpers/redis-prefix.js';
+
+const SERVER = fileURLToPath(new URL('../examples/multi-worker/server.ts', import.meta.url));
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+interface Health {
+  ok: boolean;
+  pid: number;
+  sync: { health: string; backend: string };
+  providers: { name: string; state: string }[];
+}
+
+/** examples/multi-worker as a real process tree: primary + 2 workers on one port, sharing Redis. */
+describeRedis('examples/multi-worker (node:cluster + Redis)', () => {
+  let a: SimulatedProvider;
+  let b: SimulatedProvider;
+  let server: ChildProcess;
+  let base = '';
+  let listening = 0;
+  let output = '';
+  const prefix = uniquePrefix('example');
+
+  const health = async (): Promise<Health> =>
+    (await fetch(`${base}/health`)).json() as Promise<Health>;
+  const chat = async () => {
+    const res = await fetch(`${base}/chat`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ prompt: 'hi' }),
+    });
+    return {
+      status: res.status,
+      pid: Number(res.headers.get('x-worker-pid')),
+      body: (await res.json()) as { provider?: string },
+    };
+  };
+  async function until(check: () => Promise<boolean> | boolean, timeoutMs: number, what: string) {
+    const deadline = Date.now() + timeoutMs;
+    while (!(await check())) {
+      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}\n${output}`);
+      await sleep(25);
+    }
+  }
+
+  beforeAll(async () => {
+    a = await createSimulatedProvider({ name: 'a' });
+    b = await createSimulatedProvider({ name: 'b' });
+    server = spawn(process.execPath, ['--import', 'tsx', SERVER], {
+      env: {
+        ...process.env,
+        PORT: '0',
+        WORKERS: '2',
+        REDIS_URL,
+        FLEXIAI_SYNC_KEY_PREFIX: prefix,
+        UPSTREAM_A_URL: a.baseURL,
+        UPSTREAM_B_URL: b.baseURL,
+        FAILURE_THRESHOLD: '2',
+        RECOVERY_TIMEOUT_MS: '60000',
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      for (const match of chunk.toString().matchAll(/worker listening on (http:\/\/\S+)/g)) {
+        base = match[1] ?? base;
+        listening += 1;
+      }
+    };
+    server.stdout?.on('data', onData);
+    server.stderr?.on('data', onData);
+    await until(() => listening >= 2, 20_000, 'two workers listening');
+  });
+  afterAll(async () => {
+    if (server.exitCode === null) server.kill('SIGKILL');
+    await Promise.all([a.close(), b.close()]);
+    await deleteKeys(REDIS_URL, prefix);
+  });
+
+  it('serves, shares an open circuit, survives kill -9 of a worker, and exits 0 on SIGTERM', async () => {
+    const first = await health();
+    expect(first).toMatchObject({ ok: true, sync: { backend: 'redis', health: 'connected' } });
+    expect((await chat()).body.provider).toBe('primary');
+
+    // A fails: whichever worker sees it first opens the circuit, and every worker stops calling A.
+    a.setDefault(fault.status(500));
+    await until(
+      async () => {
+        expect((await chat()).body.provider).toBe('secondary');
+        const seen = await Promise.all([health(), health(), health(), health()]);
+        return seen.every((h) => h.providers.find((p) => p.name === 'primary')?.state === 'open');
+      },
+      5_000,
+      'open on every worker',
+    );
+    const pids = new Set((await Promise.all([chat(), chat(), chat(), chat()])).map((r) => r.pid));
+    expect(pids.size).toBe(2);
+
+    // W1: kill -9 one worker while a slow request is in flight on the cluster.
+    b.setDefault(fault.slow(300));
+    const [victim, survivor] = [...pids] as [number, number];
+    const inFlight = Array.from({ length: 6 }, () =>
+      chat().catch(() => ({ status: 0, pid: 0, body: {} })),
+    );
+    await sleep(100);
+    process.kill(victim, 'SIGKILL');
+    const results = await Promise.all(inFlight);
+    // Requests on the survivor are unaffected; only the victim's own connections broke.
+    expect(results.filter((r) => r.pid === survivor).every((r) => r.status === 200)).toBe(true);
+    await until(() => listening >= 3, 15_000, 'a replacement worker');
+    b.setDefault(fault.ok());
+    const callsToA = a.chatCalls;
+    const after = await Promise.all(Array.from({ length: 10 }, () => chat()));
+    expect(after.every((r) => r.status === 200 && r.body.provider === 'secondary')).toBe(true);
+    expect(new Set(after.map((r) => r.pid)).size).toBe(2);
+    expect(after.some((r) => !pids.has(r.pid))).toBe(true); // the new worker served some of them
+    expect(a.chatCalls).toBe(callsToA); // and honoured the open circuit from its first request
+
+    // W3-style graceful stop: SIGTERM drains and exits 0.
+    const exited = new Promise<number | null>((resolve) =>
+      server.once('exit', (code) => resolve(code)),
+    );
+    server.kill('SIGTERM');
+    expect(await exited).toBe(0);
+  });
+});
