@@ -52,7 +52,7 @@ export async function runChat(argv: string[]): Promise<number> {
   const discovered = await discoverConfig({ configPath: values.config });
   process.stderr.write(`${style.dim(describeSource(discovered.source))}\n`);
   const logger = createLogger({ level: 'warn', destination: process.stderr });
-  const client = new FlexiAI(discovered.config, { logger, env: false });
+  const client = await FlexiAI.create(discovered.config, { logger, env: false });
   const messages: ChatMessage[] = [
     ...(values.system ? [{ role: 'system' as const, content: values.system }] : []),
     { role: 'user', content: prompt },

@@ -89,7 +89,7 @@ export async function runServe(argv: string[]): Promise<number> {
 async function runWorker(args: ReturnType<typeof parse>): Promise<number> {
   const discovered = await discoverConfig({ configPath: args.config });
   const logger = createLogger({ level: discovered.config.logging.level });
-  const client = new FlexiAI(discovered.config, { logger, env: false });
+  const client = await FlexiAI.create(discovered.config, { logger, env: false });
   const gateway = await startGateway({ client, logger, host: args.host, port: args.port });
   if (cluster.isPrimary) process.stderr.write(banner(gateway.url, discovered, 1));
   else process.send?.({ type: 'flexiai:listening', url: gateway.url });

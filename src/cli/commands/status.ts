@@ -29,7 +29,7 @@ interface HealthDocument {
     cooldownUntil: number | null;
     misconfigured: boolean;
   }[];
-  sync: { backend: string; health: string; detail?: string };
+  sync: { backend: string; health: string; detail?: string; workers?: number; workerId?: string };
 }
 
 export async function runStatus(argv: string[]): Promise<number> {
@@ -74,7 +74,8 @@ export async function runStatus(argv: string[]): Promise<number> {
     const paint = (state: string, healthy: boolean) =>
       healthy ? style.green(state) : state === 'open' ? style.red(state) : style.yellow(state);
     process.stdout.write(
-      `${style.bold(`${url}: ${health.status}`)}   sync: ${health.sync.backend} (${health.sync.health}${health.sync.detail ? `, ${health.sync.detail}` : ''})\n\n`,
+      `${style.bold(`${url}: ${health.status}`)}   sync: ${health.sync.backend} (${health.sync.health}${health.sync.detail ? `, ${health.sync.detail}` : ''})` +
+        `${health.sync.workers === undefined ? '' : `   workers sharing state: ${health.sync.workers}`}\n\n`,
     );
     process.stdout.write(
       `${formatTable(
