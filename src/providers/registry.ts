@@ -4,6 +4,7 @@ import { createAnthropicProvider } from './anthropic/anthropic-provider.js';
 import { createGeminiProvider } from './gemini/gemini-provider.js';
 import { createOpenAIProvider } from './openai/openai-provider.js';
 import type { Provider, ProviderDeps, ProviderFactory } from './provider.js';
+import { checkProviderConfig } from './shared/check-provider-config.js';
 
 /** Provider factories by type. The client creates every configured provider through one of these. */
 export class ProviderRegistry {
@@ -30,6 +31,7 @@ export class ProviderRegistry {
         `Provider "${config.name}": type "${config.type}" is not available (available: ${this.types().join(', ')})`,
       );
     }
+    checkProviderConfig(config, deps.logger);
     return factory(config, deps);
   }
 }

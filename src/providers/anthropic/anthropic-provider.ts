@@ -1,7 +1,6 @@
 import type { AnthropicProviderConfig } from '../../config/provider-config-schema.js';
 import { MalformedResponseError } from '../../errors/malformed-response-error.js';
 import type { Clock } from '../../internal/clock.js';
-import type { Logger } from '../../internal/logger.js';
 import { toPathIssues } from '../../internal/zod-issues.js';
 import { decodeSse } from '../../transport/decode-sse.js';
 import { readStreamText } from '../../transport/read-stream-text.js';
@@ -31,7 +30,6 @@ import { mapAnthropicResponse } from './map-anthropic-response.js';
 import { mapAnthropicStream } from './map-anthropic-stream.js';
 
 export const ANTHROPIC_BASE_URL = 'https://api.anthropic.com';
-const ANTHROPIC_KEY_PREFIX = 'sk-ant-';
 
 /** Anthropic's Messages API (`POST {baseURL}/v1/messages`), non-streaming and streaming. */
 export class AnthropicProvider implements Provider {
@@ -65,7 +63,6 @@ export class AnthropicProvider implements Provider {
       'x-api-key': key,
     };
     this.health = new HealthCheckCache(config.healthCheckTtlMs, deps.clock);
-    warnOnKeyShape(key, config.name, deps.logger);
   }
 
   async chat(request: ProviderRequest, options: ProviderCallOptions): Promise<ProviderChatResult> {
@@ -189,15 +186,6 @@ export class AnthropicProvider implements Provider {
       model: request.model,
     };
   }
-}
-
-/** A key of the wrong shape is worth a warning (a key pasted into the wrong provider), never a refusal. */
-function warnOnKeyShape(key: string, provider: string, logger: Logger): void {
-  if (key.startsWith(ANTHROPIC_KEY_PREFIX)) return;
-  logger.warn(
-    { provider },
-    `API key of provider "${provider}" does not look like an Anthropic key (they start with "${ANTHROPIC_KEY_PREFIX}"); using it anyway`,
-  );
 }
 
 export const createAnthropicProvider = (

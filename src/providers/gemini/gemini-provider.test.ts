@@ -6,7 +6,6 @@ import {
   geminiConfig,
   useGeminiSim,
 } from '../../../test/helpers/gemini-fixture.js';
-import { captureLogger } from '../../../test/helpers/capture-logger.js';
 import { AuthenticationError } from '../../errors/authentication-error.js';
 import { systemClock } from '../../internal/clock.js';
 import { silentLogger } from '../../internal/logger.js';
@@ -54,23 +53,5 @@ describe('Gemini API key at rest', () => {
     expect(inspect(provider, { depth: 10 })).not.toContain(GEMINI_KEY);
     expect(JSON.stringify(provider)).not.toContain(GEMINI_KEY);
     return provider.close();
-  });
-});
-
-describe('Gemini API key format', () => {
-  it('warns once, without the key, when the key does not look like a Gemini key; never refuses', () => {
-    const logs = captureLogger('trace');
-    const odd = 'not-a-google-key-0123456789abcdef';
-    const provider = new GeminiProvider(geminiConfig({ apiKey: odd }), {
-      clock: systemClock,
-      logger: logs.logger,
-    });
-    expect(logs.lines().filter((l) => l.level === 40)).toHaveLength(1);
-    expect(logs.text()).toContain('AIza');
-    expect(logs.text()).not.toContain(odd);
-    const quiet = captureLogger('trace');
-    const usual = new GeminiProvider(geminiConfig(), { clock: systemClock, logger: quiet.logger });
-    expect(quiet.lines()).toHaveLength(0);
-    return Promise.all([provider.close(), usual.close()]);
   });
 });

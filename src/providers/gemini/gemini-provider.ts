@@ -91,12 +91,6 @@ export class GeminiProvider implements Provider {
     if (config.type === 'gemini') {
       this.endpoint = new GeminiEndpoint({ kind: 'gemini', baseURL: config.baseURL });
       this.apiKey = config.apiKey;
-      if (!this.apiKey.reveal().startsWith('AIza')) {
-        deps.logger.warn(
-          { provider: config.name },
-          'apiKey does not look like a Gemini API key (those start with "AIza"); using it anyway',
-        );
-      }
     } else {
       this.endpoint = new GeminiEndpoint({
         kind: 'vertexai',
