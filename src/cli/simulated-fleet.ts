@@ -28,7 +28,7 @@ export function simulatedConfig(urls: {
         name: 'sim-openai',
         type: 'openai-compatible',
         baseURL: urls.openai,
-        model: 'sim-gpt',
+        model: 'gpt-4o-mini',
         priority: 1,
       },
       {
@@ -36,7 +36,7 @@ export function simulatedConfig(urls: {
         type: 'anthropic',
         baseURL: urls.anthropic,
         apiKey: SIM_KEYS.anthropic,
-        model: 'sim-claude',
+        model: 'claude-sonnet-4-5',
         priority: 2,
       },
       {
@@ -44,7 +44,7 @@ export function simulatedConfig(urls: {
         type: 'gemini',
         baseURL: urls.gemini,
         apiKey: SIM_KEYS.gemini,
-        model: 'sim-gemini',
+        model: 'gemini-2.5-flash',
         priority: 3,
       },
     ],
