@@ -22,9 +22,9 @@ import { createFleet, PROVIDER_TYPES, userMessage, type Fleet } from './helpers/
  */
 const REQUESTS = 1_000;
 const MAX_ATTEMPTS = 3;
-const INITIAL_DELAY_MS = 1_000;
+const INITIAL_DELAY_MS = 2_000;
 /** The rate limiter's window: every call before its end gets a 429 whose Retry-After points at it. */
-const WINDOW_MS = 1_000;
+const WINDOW_MS = 800;
 
 /** A request's prompt, which tells the calls of one request apart (`r<i>`). */
 const promptOf = (request: RecordedRequest): string =>
@@ -147,14 +147,17 @@ describe('U5: every provider 429s under 1,000 concurrent requests', () => {
       const retries = [...perRequest.values()].flatMap((l) => l.slice(1).map((r) => r.receivedAt));
       expect(retries.length).toBeGreaterThan(REQUESTS / 2);
       expect(Math.min(...retries)).toBeGreaterThanOrEqual(limiter.firstEnd());
-      // Jittered, no retry storm: spread over the backoff window after it (uniform: about 25% in
-      // any quarter of it), not bunched at its start (without it, 41-92% fell in one quarter).
+      // Jittered, no retry storm: spread over the backoff window after it (uniform: 25% in any
+      // quarter of it, 5% in any 100 ms; measured 26-30% and at most 8.3%, under load too), not
+      // bunched where it starts (without the jitter on top of Retry-After: 33-57% in one quarter,
+      // 10-35% in 100 ms).
       expect(Math.max(...retries) - Math.min(...retries)).toBeGreaterThanOrEqual(
         INITIAL_DELAY_MS / 2,
       );
       expect(densestWindow(retries, INITIAL_DELAY_MS / 4)).toBeLessThanOrEqual(
         retries.length * 0.35,
       );
+      expect(densestWindow(retries, 100)).toBeLessThanOrEqual(retries.length * 0.12);
     },
   );
 
@@ -189,10 +192,11 @@ describe('U5: every provider 429s under 1,000 concurrent requests', () => {
       for (const list of perRequest.values()) expect(list.length).toBeLessThanOrEqual(MAX_ATTEMPTS);
       expect(sim.chatCalls).toBeLessThanOrEqual(REQUESTS * MAX_ATTEMPTS);
       // No retry wave: when a window ends, the jittered requests trickle back and the first 429
-      // of the next window cools the provider again; without jitter they all came back at once
-      // (868 of 1,000 requests called the first provider again in the same instant).
+      // of the next window cools the provider again (measured: at most 14% of the requests call a
+      // provider again). Without the jitter on top of Retry-After they came back together: 31-87%
+      // of the requests called the first provider again the moment the window ended.
       const retries = [...perRequest.values()].reduce((n, l) => n + l.length - 1, 0);
-      expect(retries).toBeLessThanOrEqual(REQUESTS * 0.1);
+      expect(retries).toBeLessThanOrEqual(REQUESTS * 0.2);
     }
     expect(total).toBeLessThanOrEqual(REQUESTS * MAX_ATTEMPTS * fleet.sims.length);
   });
