@@ -95,6 +95,22 @@ describe('rate limits and Retry-After (fake clock)', () => {
     expect(fleet.sims[0]?.chatCalls).toBe(2);
   });
 
+  it('adds the jitter on top of the Retry-After wait, so requests cooled together come back spread', async () => {
+    fleet = await createFleet(
+      1,
+      (c) => ({ ...c, retry: { maxAttempts: 2, initialDelayMs: 200, maxDelayMs: 2_000 } }),
+      // Real time; the jitter drawn is half the first backoff ceiling: 100 ms.
+      { clock: { now: () => Date.now() }, random: () => 0.5 },
+    );
+    fleet.sims[0]?.enqueue(fault.status(429, { retryAfterMs: 100 }));
+    expect((await fleet.ai.chatCompletion(userMessage())).provider).toBe('a');
+    const [first, second] = fleet.sims[0]?.requests ?? [];
+    const gap = (second?.receivedAt ?? 0) - (first?.receivedAt ?? 0);
+    // 100 ms Retry-After + 100 ms jitter (the jitter is not swallowed by the longer of the two).
+    expect(gap).toBeGreaterThanOrEqual(190);
+    expect(gap).toBeLessThan(1_000);
+  });
+
   it('fails fast with retryAfterMs when the only provider cools down longer than the backoff ceiling', async () => {
     await make(1, { maxDelayMs: 1_000 });
     fleet.sims[0]?.enqueue(fault.rateLimited(5));

@@ -6,22 +6,10 @@ import {
   createSimulatedProvider,
   type SimulatedProvider,
 } from '../src/testing/simulated-provider.js';
-import { CANARY, expectNoCanary } from './helpers/canary.js';
+import { CANARY, errorSurface, expectNoCanary } from './helpers/canary.js';
 import { captureLogger, type CapturedLogger } from './helpers/capture-logger.js';
 
 const PROMPT_CANARY = 'CANARY-PROMPT-do-not-log-7f3a';
-
-/** Everything an error exposes: message, stack, JSON, inspect, and the whole cause chain. */
-function errorSurface(error: unknown): string {
-  const parts: string[] = [];
-  let current: unknown = error;
-  for (let depth = 0; current && depth < 10; depth += 1) {
-    const e = current as Error;
-    parts.push(String(e.message), String(e.stack), JSON.stringify(e), inspect(e, { depth: 10 }));
-    current = e.cause;
-  }
-  return parts.join('\n');
-}
 
 describe('S1/S2/S3/S4: credentials and prompts never leak', () => {
   let a: SimulatedProvider;

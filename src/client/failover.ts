@@ -44,10 +44,11 @@ export interface FailoverResult<T> {
 /**
  * The failover loop, the one retry owner. Each pass walks the candidates in order, skipping open,
  * probing or cooling providers; a failure moves on to the next candidate at once. Between passes
- * it waits a full-jitter backoff, or until the earliest provider becomes available (Retry-After),
- * whichever is longer — but never longer than `maxDelayMs` at a time nor past the retry budget:
- * when no provider can be available by then, it fails fast with `retryAfterMs`. At most
- * `maxAttempts` passes, so no provider gets more than `maxAttempts` calls per request.
+ * it waits until the earliest provider becomes available (Retry-After), plus a full-jitter
+ * backoff — so the requests that met one cooldown do not all come back the moment it ends — but
+ * never for a provider further away than `maxDelayMs`, nor past the retry budget: then it fails
+ * fast with `retryAfterMs`. At most `maxAttempts` passes, so no provider gets more than
+ * `maxAttempts` calls per request.
  *
  * Caller errors (400/404/422) and aborts end the loop at once and leave the circuit untouched;
  * 401/403 exclude the provider for this request and mark it misconfigured; 429 cools the provider
@@ -147,18 +148,15 @@ export async function runFailover<T>(options: FailoverOptions<T>): Promise<Failo
       ? Math.min(...remaining.map((c) => c.slot.breaker.availableAt()))
       : undefined;
     const now = clock.now();
-    const waitMs =
-      availableAt === undefined
-        ? 0
-        : Math.max(
-            fullJitterBackoff(pass, { ...retry, random: options.random }),
-            availableAt - now,
-          );
+    // The jitter comes on top of the wait for availability: requests that met the same cooldown
+    // deadline come back spread over the backoff window after it, not all in the millisecond it ends.
+    const untilAvailable = availableAt === undefined ? 0 : Math.max(0, availableAt - now);
+    const waitMs = untilAvailable + fullJitterBackoff(pass, { ...retry, random: options.random });
     const giveUp =
       pass >= retry.maxAttempts ||
       availableAt === undefined ||
-      // Never sleep longer than one backoff ceiling: a provider further away fails fast with retryAfterMs.
-      waitMs > retry.maxDelayMs ||
+      // Never wait for a provider further away than one backoff ceiling: fail fast with retryAfterMs.
+      untilAvailable > retry.maxDelayMs ||
       now + waitMs > started + retry.budgetMs;
     if (giveUp) {
       const retryAfterMs =

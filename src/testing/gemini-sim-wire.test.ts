@@ -147,6 +147,27 @@ describe('simulated Gemini wire, read by the official @google/genai SDK (Gemini 
     expect(String((error as Error).message)).toContain('overloaded');
   });
 
+  it.each([
+    ['an error event', () => fault.streamError(0, 'The model is overloaded.')],
+    ['a cut', () => fault.streamCut(0)],
+    ['a malformed event', () => ({ kind: 'stream-malformed' as const, afterChunks: 0 })],
+  ])(
+    'strikes with %s before the first text event: no chunk of the answer is sent',
+    async (_n, f) => {
+      sim.enqueue(f());
+      const stream = await ai.models.generateContentStream({
+        model: 'gemini-2.5-flash',
+        contents: 'x',
+      });
+      const texts: string[] = [];
+      const error = await (async () => {
+        for await (const chunk of stream) texts.push(chunk.text ?? '');
+      })().catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(Error);
+      expect(texts).toEqual([]);
+    },
+  );
+
   it('refuses a wrong key and serves models.get', async () => {
     const wrong = new GoogleGenAI({ apiKey: 'AIza-wrong', httpOptions: { baseUrl: sim.url } });
     const error = await wrong.models.get({ model: 'gemini-2.5-flash' }).catch((e: unknown) => e);

@@ -81,6 +81,8 @@ export class GeminiSimWire implements SimWire {
   readonly baseURLPath = '';
   readonly requestIdHeader = 'x-request-id';
   readonly streamTerminator = undefined;
+  readonly malformedStreamFrame =
+    'data: {"candidates": [{"content": {"role": "model", "parts": [{"text": \n\n';
 
   route(method: string, path: string): SimOperation | undefined {
     const call = method === 'POST' ? CALL_PATH.exec(path) : null;

@@ -365,24 +365,24 @@ export class SimulatedProvider {
       connection: 'keep-alive',
       [this.wire.requestIdHeader]: answer.requestId,
     });
+    // The headers go out now, as a real server's do: a fault before the first event still comes
+    // after a 200 (and not as a failure to answer at all).
+    res.flushHeaders();
     const { events, textEventIndexes } = this.wire.streamEvents(
       answer,
       this.wire.wantsStreamUsage(body),
     );
     const terminator = this.wire.streamTerminator;
     const all = terminator ? [...events, terminator] : events;
-    // Where a stream fault strikes: right after the n-th text event (or before the first).
+    // Where a stream fault strikes: right after the n-th text event, or right before the first one
+    // (-1 when the wire's first event already carries text, as Gemini's does: then nothing is sent).
     const cutAfter =
       streamFault === undefined
         ? undefined
         : streamFault.afterChunks <= 0
           ? (textEventIndexes[0] ?? 1) - 1
           : (textEventIndexes[streamFault.afterChunks - 1] ?? all.length - 1);
-    const frames: string[] = [];
-    for (let i = 0; i < all.length; i += 1) {
-      frames.push(frame(all[i] as SimStreamEvent));
-      if (cutAfter !== undefined && i === cutAfter) break;
-    }
+    const frames = (cutAfter === undefined ? all : all.slice(0, cutAfter + 1)).map(frame);
     const write = async (text: string): Promise<void> => {
       const bytes = Buffer.from(text, 'utf8');
       const step = reply.writeBytes ?? bytes.length;

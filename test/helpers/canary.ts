@@ -1,3 +1,4 @@
+import { inspect } from 'node:util';
 import { expect } from 'vitest';
 
 /**
@@ -22,4 +23,16 @@ export function expectNoCanary(text: string, where = 'output'): void {
     // A key must not leak in pieces either (e.g. a prefix kept by a naive mask).
     expect(text.includes(key.slice(0, 16)), `canary key prefix found in ${where}`).toBe(false);
   }
+}
+
+/** Everything an error exposes: message, stack, JSON, inspect, and the whole cause chain. */
+export function errorSurface(error: unknown): string {
+  const parts: string[] = [];
+  let current: unknown = error;
+  for (let depth = 0; current && depth < 10; depth += 1) {
+    const e = current as Error;
+    parts.push(String(e.message), String(e.stack), JSON.stringify(e), inspect(e, { depth: 10 }));
+    current = e.cause;
+  }
+  return parts.join('\n');
 }

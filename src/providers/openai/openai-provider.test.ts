@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../config/parse-config.js';
 import type {
+  OpenAICompatibleProviderConfig,
   OpenAIProviderConfig,
   ProviderConfigInput,
 } from '../../config/provider-config-schema.js';
@@ -25,12 +26,40 @@ const call = { correlationId: 'req_test', logger: silentLogger };
 function providerConfig(overrides: Partial<ProviderConfigInput> = {}) {
   const config = parseConfig(
     {
-      providers: [{ name: 'oa', type: 'openai', apiKey: KEY, model: 'gpt-4o-mini', ...overrides }],
+      providers: [
+        { name: 'oa', type: 'openai', apiKey: KEY, model: 'gpt-4o-mini', ...overrides },
+      ] as ProviderConfigInput[],
     },
     { env: false },
   );
-  return config.providers[0] as OpenAIProviderConfig;
+  return config.providers[0] as OpenAIProviderConfig | OpenAICompatibleProviderConfig;
 }
+
+/** The two types the adapter serves, and where their wire bodies differ. */
+const TYPES = [
+  { type: 'openai', maxTokensField: 'max_completion_tokens', sendsTopK: false },
+  { type: 'openai-compatible', maxTokensField: 'max_tokens', sendsTopK: true },
+] as const;
+
+/** A 200 answered with this chat completion body, verbatim (fields `fault.ok` cannot script). */
+const completionBody = (fields: Record<string, unknown>, message: Record<string, unknown> = {}) =>
+  fault.status(200, {
+    body: JSON.stringify({
+      id: 'chatcmpl-raw',
+      object: 'chat.completion',
+      created: 1_700_000_000,
+      model: 'gpt-4o-mini',
+      choices: [
+        {
+          index: 0,
+          message: { role: 'assistant', content: 'raw', ...message },
+          finish_reason: 'stop',
+        },
+      ],
+      usage: { prompt_tokens: 1, completion_tokens: 1, total_tokens: 2 },
+      ...fields,
+    }),
+  });
 
 const request = (extra: Partial<ProviderRequest> = {}): ProviderRequest => ({
   model: 'gpt-4o-mini',
@@ -38,13 +67,13 @@ const request = (extra: Partial<ProviderRequest> = {}): ProviderRequest => ({
   ...extra,
 });
 
-describe('OpenAIProvider over HTTP', () => {
+describe.each(TYPES)('OpenAIProvider ($type) over HTTP', ({ type, maxTokensField, sendsTopK }) => {
   let sim: SimulatedProvider;
   let provider: OpenAIProvider;
 
   beforeAll(async () => {
     sim = await createSimulatedProvider({ apiKey: KEY });
-    provider = new OpenAIProvider(providerConfig({ baseURL: sim.baseURL }), {
+    provider = new OpenAIProvider(providerConfig({ type, baseURL: sim.baseURL }), {
       clock: systemClock,
       logger: silentLogger,
     });
@@ -98,7 +127,7 @@ describe('OpenAIProvider over HTTP', () => {
           jsonSchema: { name: 'out', schema: { type: 'object' }, strict: true },
         },
         user: 'u-1',
-        providerOptions: { openai: { service_tier: 'flex' }, other: { ignored: true } },
+        providerOptions: { [type]: { service_tier: 'flex' }, other: { ignored: true } },
       }),
       call,
     );
@@ -127,8 +156,10 @@ describe('OpenAIProvider over HTTP', () => {
         { role: 'tool', tool_call_id: 'call_1', content: 'a cat' },
       ],
       temperature: 0.2,
-      max_completion_tokens: 50,
+      [maxTokensField]: 50,
       top_p: 0.9,
+      // OpenAI refuses top_k: it is sent to compatible servers (vLLM, Ollama, ...) only.
+      ...(sendsTopK ? { top_k: 40 } : {}),
       stop: ['END'],
       seed: 7,
       frequency_penalty: 0.5,
@@ -174,6 +205,99 @@ describe('OpenAIProvider over HTTP', () => {
     expect(result.requestId).toMatch(/^req_sim_/);
   });
 
+  it('maps a text answer with id, model, usage, system fingerprint and the x-request-id header', async () => {
+    sim.enqueue(fault.ok({ content: 'Bonjour', usage: { promptTokens: 4, completionTokens: 2 } }));
+    const result = await provider.chat(request(), call);
+    expect(result).toEqual({
+      id: expect.stringMatching(/^chatcmpl-sim-/),
+      created: expect.any(Number),
+      model: 'gpt-4o-mini',
+      content: 'Bonjour',
+      finishReason: 'stop',
+      usage: { promptTokens: 4, completionTokens: 2, totalTokens: 6 },
+      requestId: expect.stringMatching(/^req_sim_/),
+      providerMetadata: { systemFingerprint: 'fp_flexiai_sim' },
+    });
+  });
+
+  it('sends a multi-turn conversation in order, with roles and names', async () => {
+    await provider.chat(
+      request({
+        messages: [
+          { role: 'system', content: 'Be brief.' },
+          { role: 'user', content: 'Hi, I am Ann.', name: 'ann' },
+          { role: 'assistant', content: 'Hello Ann.' },
+          { role: 'user', content: [{ type: 'text', text: 'And now?' }] },
+        ],
+      }),
+      call,
+    );
+    expect((sim.requests[0]?.body as { messages: unknown }).messages).toEqual([
+      { role: 'system', content: 'Be brief.' },
+      { role: 'user', content: 'Hi, I am Ann.', name: 'ann' },
+      { role: 'assistant', content: 'Hello Ann.' },
+      { role: 'user', content: [{ type: 'text', text: 'And now?' }] },
+    ]);
+  });
+
+  it.each([
+    [{ type: 'json_object' }, { type: 'json_object' }],
+    [{ type: 'text' }, { type: 'text' }],
+  ] as const)('sends responseFormat %o as response_format %o', async (format, wire) => {
+    await provider.chat(request({ responseFormat: format }), call);
+    expect(sim.requests[0]?.body).toMatchObject({ response_format: wire });
+  });
+
+  it.each(['auto', 'none', 'required'] as const)('sends toolChoice %s as is', async (choice) => {
+    const tools = [{ type: 'function' as const, function: { name: 'look' } }];
+    await provider.chat(request({ tools, toolChoice: choice }), call);
+    expect(sim.requests[0]?.body).toMatchObject({
+      tools: [{ type: 'function', function: { name: 'look' } }],
+      tool_choice: choice,
+    });
+  });
+
+  it('reports cached prompt tokens and reasoning tokens from the usage details', async () => {
+    sim.enqueue(
+      completionBody({
+        usage: {
+          prompt_tokens: 100,
+          completion_tokens: 30,
+          total_tokens: 130,
+          prompt_tokens_details: { cached_tokens: 64 },
+          completion_tokens_details: { reasoning_tokens: 12 },
+        },
+      }),
+    );
+    expect((await provider.chat(request(), call)).usage).toEqual({
+      promptTokens: 100,
+      completionTokens: 30,
+      totalTokens: 130,
+      cachedPromptTokens: 64,
+      reasoningTokens: 12,
+    });
+  });
+
+  it('keeps a refusal in providerMetadata, with null content', async () => {
+    sim.enqueue(completionBody({}, { content: null, refusal: 'I cannot help with that.' }));
+    const result = await provider.chat(request(), call);
+    expect(result.content).toBeNull();
+    expect(result.providerMetadata).toMatchObject({ refusal: 'I cannot help with that.' });
+  });
+
+  it.each([
+    ['function_call', 'tool_calls'],
+    ['error', 'error'],
+    ['something_new', 'stop'],
+  ] as const)('maps the raw finish_reason %s to %s', async (wire, unified) => {
+    sim.enqueue(
+      completionBody({
+        choices: [{ index: 0, message: { role: 'assistant', content: 'x' }, finish_reason: wire }],
+      }),
+    );
+    expect((await provider.chat(request(), call)).finishReason).toBe(unified);
+  });
+
   it.each([
     ['stop', 'stop'],
     ['length', 'length'],
@@ -189,8 +313,12 @@ describe('OpenAIProvider over HTTP', () => {
     [400, InvalidRequestError, false],
     [404, InvalidRequestError, false],
     [422, InvalidRequestError, false],
+    [413, InvalidRequestError, false],
+    [408, ProviderError, true],
     [500, ProviderError, true],
+    [502, ProviderError, true],
     [503, ProviderError, true],
+    [529, ProviderError, true],
   ] as const)('maps HTTP %i to %s (retryable: %s)', async (status, type, retryable) => {
     sim.enqueue(fault.status(status, { message: `boom ${KEY}` }));
     const error = await provider.chat(request(), call).catch((e: unknown) => e);
