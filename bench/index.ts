@@ -4,10 +4,12 @@
  */
 import { arch, cpus, platform, totalmem } from 'node:os';
 import { runCoreOverheadBench } from './core-overhead.bench.js';
+import { runStreamingBench } from './streaming.bench.js';
 import { printTable, type BenchTable } from './table.js';
 
 const groups: Record<string, () => Promise<BenchTable[]>> = {
   core: () => runCoreOverheadBench(),
+  streaming: () => runStreamingBench(),
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));

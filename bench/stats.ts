@@ -26,21 +26,43 @@ export async function timeUs(operation: () => Promise<unknown>): Promise<number>
  * Runs several variants in interleaved blocks (so drift and GC hit them alike) and returns each
  * variant's samples in microseconds.
  */
-export async function interleave(
+export function interleave(
   variants: Record<string, () => Promise<unknown>>,
-  options: { warmup: number; iterations: number; block: number },
+  options: InterleaveOptions,
+): Promise<Record<string, number[]>> {
+  return interleaveMeasured(
+    Object.fromEntries(Object.entries(variants).map(([name, run]) => [name, () => timeUs(run)])),
+    options,
+  );
+}
+
+export interface InterleaveOptions {
+  /** Untimed runs of each variant first (JIT, connection pools). */
+  warmup: number;
+  iterations: number;
+  /** Runs of one variant before switching to the next. */
+  block: number;
+}
+
+/**
+ * Like `interleave`, for variants that measure themselves (e.g. time to the first token of a
+ * stream): each run returns its own sample.
+ */
+export async function interleaveMeasured(
+  variants: Record<string, () => Promise<number>>,
+  options: InterleaveOptions,
 ): Promise<Record<string, number[]>> {
   const names = Object.keys(variants);
   for (const name of names) {
-    const run = variants[name] as () => Promise<unknown>;
+    const run = variants[name] as () => Promise<number>;
     for (let i = 0; i < options.warmup; i += 1) await run();
   }
   const samples: Record<string, number[]> = Object.fromEntries(names.map((n) => [n, []]));
   for (let done = 0; done < options.iterations; done += options.block) {
     for (const name of names) {
-      const run = variants[name] as () => Promise<unknown>;
+      const run = variants[name] as () => Promise<number>;
       const into = samples[name] as number[];
-      for (let i = 0; i < options.block; i += 1) into.push(await timeUs(run));
+      for (let i = 0; i < options.block; i += 1) into.push(await run());
     }
   }
   return samples;

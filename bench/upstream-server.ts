@@ -1,18 +1,18 @@
-/** Child process: starts N simulated providers and prints their base URLs as JSON. */
-import { createSimulatedProvider, type SimWireName } from '../src/testing/index.js';
+/** Child process: starts N simulated providers and sends their base URLs to the parent (IPC). */
+import { createSimulatedProvider } from '../src/testing/index.js';
+import type { UpstreamSpec } from './upstream-process.js';
 
-const count = Number(process.argv[2] ?? 1);
-const wire = (process.argv[3] ?? 'openai') as SimWireName;
+const spec = JSON.parse(process.argv[2] ?? '{}') as UpstreamSpec;
 const sims = await Promise.all(
-  Array.from({ length: count }, (_, i) =>
-    createSimulatedProvider({
-      wire,
-      name: `up${i}`,
-      defaultReply: { kind: 'ok', content: 'Hello from the simulated upstream.' },
-    }),
+  Array.from({ length: spec.count }, (_, i) =>
+    createSimulatedProvider({ wire: spec.wire, name: `up${i}`, defaultReply: spec.reply }),
   ),
 );
-process.stdout.write(`${JSON.stringify(sims.map((s) => s.baseURL))}\n`);
+// The simulators log every request; under load tests that log would grow without bound.
+setInterval(() => {
+  for (const sim of sims) sim.requests.length = 0;
+}, 1_000).unref();
+process.send?.(sims.map((s) => s.baseURL));
 process.on('SIGTERM', () => {
   void Promise.all(sims.map((s) => s.close())).then(() => process.exit(0));
 });
