@@ -49,7 +49,18 @@ export interface HttpStreamResponse {
   body: AsyncIterable<Uint8Array>;
   /** Aborts the transfer and frees the connection. */
   cancel(): void;
+  /**
+   * Says the protocol's last event has arrived (OpenAI's `[DONE]`): when the reader then stops, the
+   * little still to come (the end of the chunked body) is read in the background, bounded in time
+   * and size, so the connection goes back to the pool instead of being closed and opened anew for
+   * the next call. Without it, a reader that stops early aborts the transfer at once.
+   */
+  complete(): void;
 }
+
+/** How long, and how many bytes, the rest of a completed stream's body may take to arrive. */
+const DRAIN_TIMEOUT_MS = 1_000;
+const DRAIN_MAX_BYTES = 64 * 1024;
 
 /**
  * The abort signal undici sees for one call: an EventEmitter (undici accepts one), which costs far
@@ -98,8 +109,7 @@ class Call {
   }
 
   /** Reads the body, bounded in size, with the idle deadline armed only while waiting for bytes. */
-  async *chunks(body: Dispatcher.ResponseData['body']): AsyncGenerator<Uint8Array> {
-    const iterator = body[Symbol.asyncIterator]();
+  async *chunks(iterator: AsyncIterator<unknown>): AsyncGenerator<Uint8Array> {
     let received = 0;
     for (;;) {
       this.deadlines.start('idle', this.request.idleTimeoutMs);
@@ -164,7 +174,8 @@ export class HttpClient {
         throw tooLarge(request);
       }
       const parts: Buffer[] = [];
-      for await (const chunk of call.chunks(response.body)) parts.push(chunk as Buffer);
+      const chunks = call.chunks(response.body[Symbol.asyncIterator]());
+      for await (const chunk of chunks) parts.push(chunk as Buffer);
       const text =
         parts.length === 1
           ? (parts[0] as Buffer).toString('utf8')
@@ -188,14 +199,20 @@ export class HttpClient {
       throw call.mapError(error);
     }
     const body = response.body;
+    const iterator = body[Symbol.asyncIterator]();
+    let completed = false;
     async function* chunks(): AsyncGenerator<Uint8Array> {
       try {
-        yield* call.chunks(body);
+        yield* call.chunks(iterator);
       } catch (error) {
         throw call.mapError(error);
       } finally {
-        call.end();
-        if (!body.destroyed) body.destroy();
+        if (completed && !body.destroyed && !body.readableEnded) {
+          void drainRest(call, iterator, body);
+        } else {
+          call.end();
+          if (!body.destroyed) body.destroy();
+        }
       }
     }
     return {
@@ -206,6 +223,9 @@ export class HttpClient {
         call.end();
         call.signal.abort(new AbortedError('The stream was cancelled'));
         if (!body.destroyed) body.destroy();
+      },
+      complete: () => {
+        completed = true;
       },
     };
   }
@@ -248,6 +268,31 @@ export class HttpClient {
     } finally {
       call.deadlines.stop('first_byte');
     }
+  }
+}
+
+/**
+ * Reads the rest of a completed stream's body in the background, so undici puts the connection
+ * back in the pool. Past the drain deadline (the call's signal aborts the transfer) or size, the
+ * connection is closed, as it would have been without the drain.
+ */
+async function drainRest(
+  call: Call,
+  iterator: AsyncIterator<unknown>,
+  body: Dispatcher.ResponseData['body'],
+): Promise<void> {
+  call.deadlines.start('idle', DRAIN_TIMEOUT_MS);
+  try {
+    let left = DRAIN_MAX_BYTES;
+    for (let next = await iterator.next(); !next.done; next = await iterator.next()) {
+      left -= (next.value as Uint8Array).byteLength;
+      if (left < 0) break;
+    }
+  } catch {
+    // Aborted by the deadline or cut by the server: the connection is closed, nothing is lost.
+  } finally {
+    call.end();
+    if (!body.destroyed) body.destroy();
   }
 }
 

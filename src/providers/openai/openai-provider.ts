@@ -119,6 +119,7 @@ export class OpenAIProvider implements Provider {
       secrets: this.#secrets,
       requestId: header(response.headers, 'x-request-id'),
       now: () => this.clock.now(),
+      complete: response.complete,
     });
   }
 
