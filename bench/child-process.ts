@@ -31,24 +31,24 @@ export async function startBenchChild<T>(
   return wrap<T>(child, script);
 }
 
-/** Starts any Node script (not ours) and waits until `isReady` says it serves. */
+/**
+ * Starts any Node script (not ours) and waits until `isReady` says it serves. Its output is
+ * discarded: a peer gateway's per-request console logging must not cost it a terminal's speed.
+ */
 export async function startNodeProcess(
   path: string,
   args: readonly string[],
   isReady: () => Promise<boolean>,
-  env: NodeJS.ProcessEnv = process.env,
 ): Promise<{ pid: number; close(): Promise<void> }> {
-  const child = spawn(process.execPath, [path, ...args], {
-    stdio: ['ignore', 'ignore', 'inherit'],
-    env,
-  });
-  let exited = false;
-  child.once('exit', () => {
-    exited = true;
+  const child = spawn(process.execPath, [path, ...args], { stdio: 'ignore' });
+  let exitCode: number | null | undefined;
+  child.once('exit', (code) => {
+    exitCode = code;
   });
   const deadline = Date.now() + 30_000;
   while (!(await isReady())) {
-    if (exited) throw new Error(`${path} exited before it was ready`);
+    if (exitCode !== undefined)
+      throw new Error(`${path} exited with ${exitCode} before it was ready`);
     if (Date.now() > deadline) {
       child.kill('SIGKILL');
       throw new Error(`${path} was not ready within 30 s`);

@@ -4,12 +4,14 @@
  */
 import { arch, cpus, platform, totalmem } from 'node:os';
 import { runCoreOverheadBench } from './core-overhead.bench.js';
+import { runGatewayBench } from './gateway.bench.js';
 import { runStreamingBench } from './streaming.bench.js';
 import { printTable, type BenchTable } from './table.js';
 
 const groups: Record<string, () => Promise<BenchTable[]>> = {
   core: () => runCoreOverheadBench(),
   streaming: () => runStreamingBench(),
+  gateway: () => runGatewayBench(),
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
