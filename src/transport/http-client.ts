@@ -91,21 +91,37 @@ class Call {
     request.signal?.addEventListener('abort', this.onCallerAbort, { once: true });
   }
 
-  /** Reads a whole body, bounded in size, under the idle deadline. */
-  async text(body: Dispatcher.ResponseData['body']): Promise<string> {
-    const parts: Buffer[] = [];
-    let received = 0;
-    this.deadlines.start('idle', this.request.idleTimeoutMs);
-    for await (const chunk of body) {
-      received += (chunk as Buffer).byteLength;
-      if (received > this.request.maxResponseBytes) throw tooLarge(this.request);
-      parts.push(chunk as Buffer);
-      this.deadlines.start('idle', this.request.idleTimeoutMs);
-    }
-    this.deadlines.stop('idle');
-    return parts.length === 1
-      ? (parts[0] as Buffer).toString('utf8')
-      : Buffer.concat(parts).toString('utf8');
+  /**
+   * Reads a whole body as UTF-8, bounded in size, with the idle deadline re-armed at every chunk.
+   * Stream events rather than async iteration: this is every non-streaming call's path, and the
+   * iterator machinery cost more than the reading.
+   */
+  text(body: Dispatcher.ResponseData['body']): Promise<string> {
+    const { idleTimeoutMs, maxResponseBytes } = this.request;
+    return new Promise<string>((resolve, reject) => {
+      const parts: Buffer[] = [];
+      let received = 0;
+      this.deadlines.start('idle', idleTimeoutMs);
+      body.on('data', (chunk: Buffer) => {
+        received += chunk.byteLength;
+        if (received > maxResponseBytes) {
+          reject(tooLarge(this.request));
+          body.destroy();
+          return;
+        }
+        parts.push(chunk);
+        this.deadlines.start('idle', idleTimeoutMs);
+      });
+      body.once('end', () => {
+        this.deadlines.stop('idle');
+        resolve(
+          parts.length === 1
+            ? (parts[0] as Buffer).toString('utf8')
+            : Buffer.concat(parts).toString('utf8'),
+        );
+      });
+      body.once('error', reject);
+    });
   }
 
   /** Reads the body, bounded in size, with the idle deadline armed only while waiting for bytes. */
@@ -173,13 +189,7 @@ export class HttpClient {
         response.body.destroy();
         throw tooLarge(request);
       }
-      const parts: Buffer[] = [];
-      const chunks = call.chunks(response.body[Symbol.asyncIterator]());
-      for await (const chunk of chunks) parts.push(chunk as Buffer);
-      const text =
-        parts.length === 1
-          ? (parts[0] as Buffer).toString('utf8')
-          : Buffer.concat(parts).toString('utf8');
+      const text = await call.text(response.body);
       return { status: response.statusCode, headers: response.headers, text };
     } catch (error) {
       throw call.mapError(error);
