@@ -51,7 +51,7 @@ export async function* runChatStream(
           {
             signal: run.signal,
             correlationId: run.correlationId,
-            logger: log.logger,
+            logger: log,
             firstOutputTimeoutMs: firstOutputTimeout(candidate),
           },
         ),
