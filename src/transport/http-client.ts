@@ -82,6 +82,8 @@ class CallSignal extends EventEmitter {
 class Call {
   readonly signal = new CallSignal();
   readonly deadlines = new CallDeadlines((reason) => this.signal.abort(reason));
+  /** Set by the reader once the protocol's last event arrived (see HttpStreamResponse.complete). */
+  completed = false;
   private readonly onCallerAbort = (): void => this.signal.abort(this.request.signal?.reason);
 
   constructor(
@@ -124,18 +126,35 @@ class Call {
     });
   }
 
-  /** Reads the body, bounded in size, with the idle deadline armed only while waiting for bytes. */
-  async *chunks(iterator: AsyncIterator<unknown>): AsyncGenerator<Uint8Array> {
+  /**
+   * The body as it arrives, bounded in size, with the idle deadline armed only while waiting for
+   * bytes, and failures as typed errors. When the reader stops early, the transfer is aborted —
+   * unless the protocol said it was complete (`completed`): then the rest is drained so the
+   * connection is reused.
+   */
+  async *chunks(body: Dispatcher.ResponseData['body']): AsyncGenerator<Uint8Array> {
+    const iterator = body[Symbol.asyncIterator]();
     let received = 0;
-    for (;;) {
-      this.deadlines.start('idle', this.request.idleTimeoutMs);
-      const next = await iterator.next();
-      this.deadlines.stop('idle');
-      if (next.done) return;
-      const chunk = next.value as Uint8Array;
-      received += chunk.byteLength;
-      if (received > this.request.maxResponseBytes) throw tooLarge(this.request);
-      yield chunk;
+    try {
+      for (;;) {
+        this.deadlines.start('idle', this.request.idleTimeoutMs);
+        const next = await iterator.next();
+        this.deadlines.stop('idle');
+        if (next.done) return;
+        const chunk = next.value as Uint8Array;
+        received += chunk.byteLength;
+        if (received > this.request.maxResponseBytes) throw tooLarge(this.request);
+        yield chunk;
+      }
+    } catch (error) {
+      throw this.mapError(error);
+    } finally {
+      if (this.completed && !body.destroyed && !body.readableEnded) {
+        void drainRest(this, iterator, body);
+      } else {
+        this.end();
+        if (!body.destroyed) body.destroy();
+      }
     }
   }
 
@@ -209,33 +228,17 @@ export class HttpClient {
       throw call.mapError(error);
     }
     const body = response.body;
-    const iterator = body[Symbol.asyncIterator]();
-    let completed = false;
-    async function* chunks(): AsyncGenerator<Uint8Array> {
-      try {
-        yield* call.chunks(iterator);
-      } catch (error) {
-        throw call.mapError(error);
-      } finally {
-        if (completed && !body.destroyed && !body.readableEnded) {
-          void drainRest(call, iterator, body);
-        } else {
-          call.end();
-          if (!body.destroyed) body.destroy();
-        }
-      }
-    }
     return {
       status: response.statusCode,
       headers: response.headers,
-      body: chunks(),
+      body: call.chunks(body),
       cancel: () => {
         call.end();
         call.signal.abort(new AbortedError('The stream was cancelled'));
         if (!body.destroyed) body.destroy();
       },
       complete: () => {
-        completed = true;
+        call.completed = true;
       },
     };
   }
