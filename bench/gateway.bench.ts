@@ -1,6 +1,6 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
+import { cpus, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { getClosedPort } from '../src/testing/index.js';
 import { startBenchChild, startNodeProcess } from './child-process.js';
@@ -326,7 +326,7 @@ function tables(
     return t ? figures(t, byName.get(name)?.pid) : undefined;
   };
   const missing = portkeyMissing ? ` Portkey not measured: ${portkeyMissing}.` : '';
-  const setup = `One simulated OpenAI upstream, the FlexiAI gateway and Portkey's gateway each in its own process; autocannon (keep-alive, no pipelining) in the benchmark process: four busy processes on ${'2'} cores. Each figure pools ${o.rounds} rounds of ${o.durationSec} s per target, targets rotated between rounds, after a ${o.warmupSec} s warm-up each. Latencies are autocannon's per-response times (kept at µs precision).`;
+  const setup = `One simulated OpenAI upstream, the FlexiAI gateway and Portkey's gateway each in its own process, the load generator in the benchmark process: while a target is measured, the upstream, that gateway and the load generator share the machine's ${cpus().length} cores (the other gateway idles). Each figure pools ${o.rounds} rounds of ${o.durationSec} s per target, targets rotated between rounds, after a ${o.warmupSec} s warm-up each.`;
 
   const singleRows: Record<string, string | number>[] = [];
   const fallbackRows: Record<string, string | number>[] = [];
@@ -402,18 +402,18 @@ function tables(
     {
       title:
         'Gateway: throughput and latency at saturation, single target (targets: FlexiAI >= 3x Portkey req/s)',
-      note: `${setup}${missing} Closed loop: each connection sends its next request when the answer arrives, so latency here is mostly queueing behind the busiest process. Gateway CPU/req = the gateway process's user + system CPU time over the requests it served (from /proc; the load-independent cost).`,
+      note: `${setup}${missing} Load: autocannon, keep-alive, no pipelining, closed loop (each connection sends its next request when the answer arrives), so latency here is mostly queueing behind the busiest process; latencies are autocannon's per-response times kept at µs precision (its own histogram keeps whole ms). Gateway CPU/req = the gateway process's user + system CPU time over the requests it served (from /proc): the cost that does not depend on how the cores are shared.`,
       rows: singleRows,
     },
     {
       title:
         'Gateway: fallback at saturation — FlexiAI with the primary circuit open, Portkey with a fallback config (target: failover <= 50 µs over the secondary alone)',
-      note: `Primary = a loopback port nothing listens on (connections refused). FlexiAI: route [down, up], down's circuit opened by the first call and kept open (recoveryTimeoutMs 1 h), so each request skips it. Portkey (no circuit breaker): x-portkey-config fallback [down, up], so each request first tries the refused primary. "single" = the same gateway calling the secondary alone.${missing}`,
+      note: `Same runs as above. Primary = a loopback port nothing listens on (connections refused). FlexiAI: route [down, up], down's circuit opened by the first call and kept open (recoveryTimeoutMs 1 h), so each request skips it. Portkey (no circuit breaker): x-portkey-config fallback [down, up], so each request first tries the refused primary. "single" = the same gateway calling the secondary alone; added CPU/req = the failover's cost in the gateway process.${missing}`,
       rows: fallbackRows,
     },
     {
       title: `Gateway: latency at a fixed ${o.pacedRate} req/s over ${o.pacedConnections} connections (target: added p99 <= 1 ms vs direct)`,
-      note: `Open loop at a rate every target sustains, requests spread evenly (one every ${1000 / o.pacedRate} ms; undici pool of ${o.pacedConnections} connections in the benchmark process — autocannon's rate limit sends each second's quota in one burst, which would measure queueing), so latency is the path's own time. Latency = send to last body byte. ${setup}${missing}`,
+      note: `Open loop at a rate every target sustains, requests spread evenly, one every ${1000 / o.pacedRate} ms, over an undici pool of ${o.pacedConnections} keep-alive connections in the benchmark process (autocannon's rate limit sends each second's quota in one burst, which would measure queueing again), so latency is the path's own time plus scheduling on shared cores. Latency = send to last body byte. ${setup}${missing}`,
       rows: pacedRows,
     },
   ];
