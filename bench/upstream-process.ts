@@ -12,6 +12,11 @@ export interface UpstreamOptions {
   wire?: SimWireName;
   /** What every chat call is answered with; a short fixed reply by default. */
   reply?: Fault;
+  /**
+   * `burst`: instead of simulators, servers that send a stream of `reply.chunks` whole, in one
+   * write (see burst-upstream.ts).
+   */
+  mode?: 'simulator' | 'burst';
 }
 
 /** What upstream-server.ts reads from its first argument. */
@@ -19,6 +24,7 @@ export interface UpstreamSpec {
   count: number;
   wire: SimWireName;
   reply: Fault;
+  mode: 'simulator' | 'burst';
 }
 
 export const DEFAULT_REPLY: Fault = { kind: 'ok', content: 'Hello from the simulated upstream.' };
@@ -35,6 +41,7 @@ export async function startUpstreams(
     count,
     wire: options.wire ?? 'openai',
     reply: options.reply ?? DEFAULT_REPLY,
+    mode: options.mode ?? 'simulator',
   };
   const child = await startBenchChild<string[]>('./upstream-server.ts', [JSON.stringify(spec)]);
   return { baseURLs: child.ready, close: () => child.close() };
