@@ -1,6 +1,18 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
+/** Every child still running: killed if the benchmark process exits, even on a crash. */
+const running = new Set<ChildProcess>();
+process.on('exit', () => {
+  for (const child of running) child.kill('SIGKILL');
+});
+
+function track(child: ChildProcess): ChildProcess {
+  running.add(child);
+  child.once('exit', () => running.delete(child));
+  return child;
+}
+
 export interface BenchChild<T> {
   readonly pid: number;
   /** The first message the child sent: what it is ready to serve. */
@@ -23,10 +35,10 @@ export async function startBenchChild<T>(
   options: { execArgv?: readonly string[] } = {},
 ): Promise<BenchChild<T>> {
   const path = fileURLToPath(new URL(script, import.meta.url));
-  const child = spawn(
-    process.execPath,
-    [...(options.execArgv ?? []), '--import', 'tsx', path, ...args],
-    { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] },
+  const child = track(
+    spawn(process.execPath, [...(options.execArgv ?? []), '--import', 'tsx', path, ...args], {
+      stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+    }),
   );
   return wrap<T>(child, script);
 }
@@ -40,7 +52,7 @@ export async function startNodeProcess(
   args: readonly string[],
   isReady: () => Promise<boolean>,
 ): Promise<{ pid: number; close(): Promise<void> }> {
-  const child = spawn(process.execPath, [path, ...args], { stdio: 'ignore' });
+  const child = track(spawn(process.execPath, [path, ...args], { stdio: 'ignore' }));
   let exitCode: number | null | undefined;
   child.once('exit', (code) => {
     exitCode = code;
