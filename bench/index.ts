@@ -4,10 +4,16 @@
  */
 import { arch, cpus, platform, totalmem } from 'node:os';
 import { runCoreOverheadBench } from './core-overhead.bench.js';
+import { runGatewayBench } from './gateway.bench.js';
+import { runRedisSyncBench } from './redis-sync.bench.js';
+import { runStreamingBench } from './streaming.bench.js';
 import { printTable, type BenchTable } from './table.js';
 
 const groups: Record<string, () => Promise<BenchTable[]>> = {
   core: () => runCoreOverheadBench(),
+  streaming: () => runStreamingBench(),
+  gateway: () => runGatewayBench(),
+  redis: async () => [await runRedisSyncBench()],
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));

@@ -26,21 +26,57 @@ export async function timeUs(operation: () => Promise<unknown>): Promise<number>
  * Runs several variants in interleaved blocks (so drift and GC hit them alike) and returns each
  * variant's samples in microseconds.
  */
-export async function interleave(
+export function interleave(
   variants: Record<string, () => Promise<unknown>>,
-  options: { warmup: number; iterations: number; block: number },
+  options: InterleaveOptions,
+): Promise<Record<string, number[]>> {
+  return interleaveMeasured(
+    Object.fromEntries(Object.entries(variants).map(([name, run]) => [name, () => timeUs(run)])),
+    options,
+  );
+}
+
+export interface InterleaveOptions {
+  /** Untimed runs of each variant first (JIT, connection pools). */
+  warmup: number;
+  iterations: number;
+  /** Runs of one variant before switching to the next. */
+  block: number;
+  /**
+   * When given, filled with each variant's mean CPU time per run in µs (this process, user +
+   * system, measured per block): the cost that waiting on the upstream does not hide.
+   */
+  cpuUs?: Record<string, number>;
+}
+
+/**
+ * Like `interleave`, for variants that measure themselves (e.g. time to the first token of a
+ * stream): each run returns its own sample.
+ */
+export async function interleaveMeasured(
+  variants: Record<string, () => Promise<number>>,
+  options: InterleaveOptions,
 ): Promise<Record<string, number[]>> {
   const names = Object.keys(variants);
   for (const name of names) {
-    const run = variants[name] as () => Promise<unknown>;
+    const run = variants[name] as () => Promise<number>;
     for (let i = 0; i < options.warmup; i += 1) await run();
   }
   const samples: Record<string, number[]> = Object.fromEntries(names.map((n) => [n, []]));
+  const cpu: Record<string, number> = Object.fromEntries(names.map((n) => [n, 0]));
   for (let done = 0; done < options.iterations; done += options.block) {
     for (const name of names) {
-      const run = variants[name] as () => Promise<unknown>;
+      const run = variants[name] as () => Promise<number>;
       const into = samples[name] as number[];
-      for (let i = 0; i < options.block; i += 1) into.push(await timeUs(run));
+      const before = process.cpuUsage();
+      for (let i = 0; i < options.block; i += 1) into.push(await run());
+      const used = process.cpuUsage(before);
+      cpu[name] = (cpu[name] ?? 0) + used.user + used.system;
+    }
+  }
+  if (options.cpuUs) {
+    for (const name of names) {
+      options.cpuUs[name] = (cpu[name] ?? 0) / Math.max(1, samples[name]?.length ?? 0);
     }
   }
   return samples;

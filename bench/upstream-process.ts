@@ -1,5 +1,5 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import type { Fault, SimWireName } from '../src/testing/index.js';
+import { startBenchChild } from './child-process.js';
 
 export interface UpstreamProcess {
   /** Base URLs of the simulated providers, in order. */
@@ -7,30 +7,42 @@ export interface UpstreamProcess {
   close(): Promise<void>;
 }
 
+export interface UpstreamOptions {
+  /** Wire format spoken by every simulated provider; `openai` by default. */
+  wire?: SimWireName;
+  /** What every chat call is answered with; a short fixed reply by default. */
+  reply?: Fault;
+  /**
+   * `burst`: instead of simulators, servers that send a stream of `reply.chunks` whole, in one
+   * write (see burst-upstream.ts).
+   */
+  mode?: 'simulator' | 'burst';
+}
+
+/** What upstream-server.ts reads from its first argument. */
+export interface UpstreamSpec {
+  count: number;
+  wire: SimWireName;
+  reply: Fault;
+  mode: 'simulator' | 'burst';
+}
+
+export const DEFAULT_REPLY: Fault = { kind: 'ok', content: 'Hello from the simulated upstream.' };
+
 /**
  * Simulated providers in a child process, so the benchmarked process runs only the client side
  * and the upstream's work never lands on its event loop.
  */
-export async function startUpstreams(count: number, wire = 'openai'): Promise<UpstreamProcess> {
-  const script = fileURLToPath(new URL('./upstream-server.ts', import.meta.url));
-  const child: ChildProcess = spawn(
-    process.execPath,
-    ['--import', 'tsx', script, String(count), wire],
-    {
-      stdio: ['ignore', 'pipe', 'inherit'],
-    },
-  );
-  const baseURLs = await new Promise<string[]>((resolve, reject) => {
-    child.once('error', reject);
-    child.once('exit', (code) => reject(new Error(`upstream process exited with ${code}`)));
-    child.stdout?.once('data', (data: Buffer) => resolve(JSON.parse(String(data)) as string[]));
-  });
-  return {
-    baseURLs,
-    close: async () => {
-      const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-      child.kill('SIGTERM');
-      await exited;
-    },
+export async function startUpstreams(
+  count: number,
+  options: UpstreamOptions = {},
+): Promise<UpstreamProcess> {
+  const spec: UpstreamSpec = {
+    count,
+    wire: options.wire ?? 'openai',
+    reply: options.reply ?? DEFAULT_REPLY,
+    mode: options.mode ?? 'simulator',
   };
+  const child = await startBenchChild<string[]>('./upstream-server.ts', [JSON.stringify(spec)]);
+  return { baseURLs: child.ready, close: () => child.close() };
 }

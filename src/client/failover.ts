@@ -8,7 +8,7 @@ import { ProviderError } from '../errors/provider-error.js';
 import type { Clock } from '../internal/clock.js';
 import { sleep } from '../internal/sleep.js';
 import { fullJitterBackoff } from '../resilience/backoff.js';
-import type { Permit } from '../resilience/circuit-breaker.js';
+import type { Denial, Permit } from '../resilience/circuit-breaker.js';
 import type { Attempt } from '../types/attempt.js';
 import type { ProviderSlot, RouteCandidate } from './provider-slot.js';
 import type { RequestLog } from './request-log.js';
@@ -68,11 +68,7 @@ export async function runFailover<T>(options: FailoverOptions<T>): Promise<Failo
 
       const admission = slot.breaker.tryAcquire();
       if (!admission.ok) {
-        recordSkip(
-          attempts,
-          candidate,
-          new CircuitOpenError(slot.name, admission.reason, admission.retryAt),
-        );
+        recordSkip(attempts, candidate, admission);
         stats.skipped(slot.name);
         continue;
       }
@@ -172,17 +168,32 @@ export async function runFailover<T>(options: FailoverOptions<T>): Promise<Failo
 }
 
 /** Records a skip, unless the provider's last record is the same skip (later passes repeat them). */
-function recordSkip(attempts: Attempt[], candidate: RouteCandidate, error: CircuitOpenError): void {
+function recordSkip(attempts: Attempt[], candidate: RouteCandidate, denial: Denial): void {
   const last = attempts.findLast((a) => a.provider === candidate.slot.name);
-  if (last?.skipped === error.reason) return;
+  if (last?.skipped === denial.reason) return;
   attempts.push({
     provider: candidate.slot.name,
     model: candidate.model,
     ok: false,
     latencyMs: 0,
-    skipped: error.reason,
-    error,
+    skipped: denial.reason,
+    error: skipError(candidate.slot.name, denial),
   });
+}
+
+/**
+ * The error a skip records. It is an entry in `attempts`, never thrown from here, so no stack is
+ * captured for it (it would only point at this loop): capturing one was most of what skipping an
+ * open circuit cost, on every request while the circuit stays open.
+ */
+function skipError(provider: string, denial: Denial): CircuitOpenError {
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  try {
+    return new CircuitOpenError(provider, denial.reason, denial.retryAt);
+  } finally {
+    Error.stackTraceLimit = limit;
+  }
 }
 
 /** Anything a provider threw, as a FlexiAI error (a custom provider may throw anything). */

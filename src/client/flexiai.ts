@@ -157,7 +157,7 @@ export class FlexiAI {
         stats: this.stats,
         log,
         call: ({ slot, model }) =>
-          slot.provider.chat({ ...rest, model }, { signal, correlationId, logger: log.logger }),
+          slot.provider.chat({ ...rest, model }, { signal, correlationId, logger: log }),
       });
       this.lastUsed = candidate.slot.name;
       this.stats.requestSucceeded(candidate !== candidates[0]);

@@ -1,11 +1,14 @@
-import type { Logger } from '../internal/logger.js';
+import { isLevelEnabled, type Logger, type LogLevel } from '../internal/logger.js';
+
+type LogArgs = [message: string] | [bindings: Record<string, unknown>, message?: string];
 
 /**
- * A request's logger, bound to its correlation id. The pino child is made on first use, so a
- * request that logs nothing pays nothing.
+ * A request's logger, bound to its correlation id. It is itself a Logger, handed to providers as
+ * is: the pino child behind it is made on the first line logged, so a request that logs nothing
+ * (the usual successful call) pays nothing for it.
  */
-export class RequestLog {
-  private child: Logger | undefined;
+export class RequestLog implements Logger {
+  private bound: Logger | undefined;
 
   constructor(
     private readonly parent: Logger,
@@ -14,8 +17,41 @@ export class RequestLog {
     readonly logContent: boolean,
   ) {}
 
+  /** The child logger carrying the correlation id (made now if it was not yet). */
   get logger(): Logger {
-    this.child ??= this.parent.child({ correlationId: this.correlationId });
-    return this.child;
+    this.bound ??= this.parent.child({ correlationId: this.correlationId });
+    return this.bound;
+  }
+
+  get level(): string {
+    return this.parent.level;
+  }
+
+  trace(...args: LogArgs): void {
+    (this.logger.trace as (...a: LogArgs) => void)(...args);
+  }
+
+  debug(...args: LogArgs): void {
+    (this.logger.debug as (...a: LogArgs) => void)(...args);
+  }
+
+  info(...args: LogArgs): void {
+    (this.logger.info as (...a: LogArgs) => void)(...args);
+  }
+
+  warn(...args: LogArgs): void {
+    (this.logger.warn as (...a: LogArgs) => void)(...args);
+  }
+
+  error(...args: LogArgs): void {
+    (this.logger.error as (...a: LogArgs) => void)(...args);
+  }
+
+  child(bindings: Record<string, unknown>): Logger {
+    return this.logger.child(bindings);
+  }
+
+  isLevelEnabled(level: string): boolean {
+    return isLevelEnabled(this.parent, level as LogLevel);
   }
 }

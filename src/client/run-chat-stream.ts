@@ -51,7 +51,7 @@ export async function* runChatStream(
           {
             signal: run.signal,
             correlationId: run.correlationId,
-            logger: log.logger,
+            logger: log,
             firstOutputTimeoutMs: firstOutputTimeout(candidate),
           },
         ),
@@ -100,9 +100,12 @@ export async function* runChatStream(
       aggregator.add(chunk);
       yield chunk;
     }
-    for (let next = await pull(opened); next; next = await pull(opened)) {
-      aggregator.add(next);
-      yield next;
+    const rest = opened.rest;
+    if (rest) {
+      for (let next = await rest.next(); !next.done; next = await rest.next()) {
+        aggregator.add(next.value);
+        yield next.value;
+      }
     }
     settle('ok');
     run.onServed(slot.name);
@@ -135,12 +138,6 @@ export async function* runChatStream(
       settle(new AbortedError('The consumer stopped reading the stream'));
     }
   }
-}
-
-async function pull(opened: OpenedStream): Promise<StreamChunk | undefined> {
-  if (!opened.rest) return undefined;
-  const next = await opened.rest.next();
-  return next.done ? undefined : next.value;
 }
 
 /** A failure after commit, as the caller sees it: an abort stays an abort; anything else interrupts. */

@@ -16,9 +16,9 @@ export async function* decodeSse(body: AsyncIterable<Uint8Array>): AsyncGenerato
     if (pending.length) {
       const ready = pending;
       pending = [];
-      yield* ready;
+      for (const event of ready) yield event;
     }
   }
   parser.feed(decoder.decode());
-  yield* pending;
+  for (const event of pending) yield event;
 }

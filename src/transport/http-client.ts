@@ -49,7 +49,18 @@ export interface HttpStreamResponse {
   body: AsyncIterable<Uint8Array>;
   /** Aborts the transfer and frees the connection. */
   cancel(): void;
+  /**
+   * Says the protocol's last event has arrived (OpenAI's `[DONE]`): when the reader then stops, the
+   * little still to come (the end of the chunked body) is read in the background, bounded in time
+   * and size, so the connection goes back to the pool instead of being closed and opened anew for
+   * the next call. Without it, a reader that stops early aborts the transfer at once.
+   */
+  complete(): void;
 }
+
+/** How long, and how many bytes, the rest of a completed stream's body may take to arrive. */
+const DRAIN_TIMEOUT_MS = 1_000;
+const DRAIN_MAX_BYTES = 64 * 1024;
 
 /**
  * The abort signal undici sees for one call: an EventEmitter (undici accepts one), which costs far
@@ -71,6 +82,8 @@ class CallSignal extends EventEmitter {
 class Call {
   readonly signal = new CallSignal();
   readonly deadlines = new CallDeadlines((reason) => this.signal.abort(reason));
+  /** Set by the reader once the protocol's last event arrived (see HttpStreamResponse.complete). */
+  completed = false;
   private readonly onCallerAbort = (): void => this.signal.abort(this.request.signal?.reason);
 
   constructor(
@@ -80,36 +93,68 @@ class Call {
     request.signal?.addEventListener('abort', this.onCallerAbort, { once: true });
   }
 
-  /** Reads a whole body, bounded in size, under the idle deadline. */
-  async text(body: Dispatcher.ResponseData['body']): Promise<string> {
-    const parts: Buffer[] = [];
-    let received = 0;
-    this.deadlines.start('idle', this.request.idleTimeoutMs);
-    for await (const chunk of body) {
-      received += (chunk as Buffer).byteLength;
-      if (received > this.request.maxResponseBytes) throw tooLarge(this.request);
-      parts.push(chunk as Buffer);
-      this.deadlines.start('idle', this.request.idleTimeoutMs);
-    }
-    this.deadlines.stop('idle');
-    return parts.length === 1
-      ? (parts[0] as Buffer).toString('utf8')
-      : Buffer.concat(parts).toString('utf8');
+  /**
+   * Reads a whole body as UTF-8, bounded in size, with the idle deadline re-armed at every chunk.
+   * Stream events rather than async iteration: this is every non-streaming call's path, and the
+   * iterator machinery cost more than the reading.
+   */
+  text(body: Dispatcher.ResponseData['body']): Promise<string> {
+    const { idleTimeoutMs, maxResponseBytes } = this.request;
+    return new Promise<string>((resolve, reject) => {
+      const parts: Buffer[] = [];
+      let received = 0;
+      this.deadlines.start('idle', idleTimeoutMs);
+      body.on('data', (chunk: Buffer) => {
+        received += chunk.byteLength;
+        if (received > maxResponseBytes) {
+          reject(tooLarge(this.request));
+          body.destroy();
+          return;
+        }
+        parts.push(chunk);
+        this.deadlines.start('idle', idleTimeoutMs);
+      });
+      body.once('end', () => {
+        this.deadlines.stop('idle');
+        resolve(
+          parts.length === 1
+            ? (parts[0] as Buffer).toString('utf8')
+            : Buffer.concat(parts).toString('utf8'),
+        );
+      });
+      body.once('error', reject);
+    });
   }
 
-  /** Reads the body, bounded in size, with the idle deadline armed only while waiting for bytes. */
+  /**
+   * The body as it arrives, bounded in size, with the idle deadline armed only while waiting for
+   * bytes, and failures as typed errors. When the reader stops early, the transfer is aborted —
+   * unless the protocol said it was complete (`completed`): then the rest is drained so the
+   * connection is reused.
+   */
   async *chunks(body: Dispatcher.ResponseData['body']): AsyncGenerator<Uint8Array> {
     const iterator = body[Symbol.asyncIterator]();
     let received = 0;
-    for (;;) {
-      this.deadlines.start('idle', this.request.idleTimeoutMs);
-      const next = await iterator.next();
-      this.deadlines.stop('idle');
-      if (next.done) return;
-      const chunk = next.value as Uint8Array;
-      received += chunk.byteLength;
-      if (received > this.request.maxResponseBytes) throw tooLarge(this.request);
-      yield chunk;
+    try {
+      for (;;) {
+        this.deadlines.start('idle', this.request.idleTimeoutMs);
+        const next = await iterator.next();
+        this.deadlines.stop('idle');
+        if (next.done) return;
+        const chunk = next.value as Uint8Array;
+        received += chunk.byteLength;
+        if (received > this.request.maxResponseBytes) throw tooLarge(this.request);
+        yield chunk;
+      }
+    } catch (error) {
+      throw this.mapError(error);
+    } finally {
+      if (this.completed && !body.destroyed && !body.readableEnded) {
+        void drainRest(this, iterator, body);
+      } else {
+        this.end();
+        if (!body.destroyed) body.destroy();
+      }
     }
   }
 
@@ -163,12 +208,7 @@ export class HttpClient {
         response.body.destroy();
         throw tooLarge(request);
       }
-      const parts: Buffer[] = [];
-      for await (const chunk of call.chunks(response.body)) parts.push(chunk as Buffer);
-      const text =
-        parts.length === 1
-          ? (parts[0] as Buffer).toString('utf8')
-          : Buffer.concat(parts).toString('utf8');
+      const text = await call.text(response.body);
       return { status: response.statusCode, headers: response.headers, text };
     } catch (error) {
       throw call.mapError(error);
@@ -188,24 +228,17 @@ export class HttpClient {
       throw call.mapError(error);
     }
     const body = response.body;
-    async function* chunks(): AsyncGenerator<Uint8Array> {
-      try {
-        yield* call.chunks(body);
-      } catch (error) {
-        throw call.mapError(error);
-      } finally {
-        call.end();
-        if (!body.destroyed) body.destroy();
-      }
-    }
     return {
       status: response.statusCode,
       headers: response.headers,
-      body: chunks(),
+      body: call.chunks(body),
       cancel: () => {
         call.end();
         call.signal.abort(new AbortedError('The stream was cancelled'));
         if (!body.destroyed) body.destroy();
+      },
+      complete: () => {
+        call.completed = true;
       },
     };
   }
@@ -248,6 +281,31 @@ export class HttpClient {
     } finally {
       call.deadlines.stop('first_byte');
     }
+  }
+}
+
+/**
+ * Reads the rest of a completed stream's body in the background, so undici puts the connection
+ * back in the pool. Past the drain deadline (the call's signal aborts the transfer) or size, the
+ * connection is closed, as it would have been without the drain.
+ */
+async function drainRest(
+  call: Call,
+  iterator: AsyncIterator<unknown>,
+  body: Dispatcher.ResponseData['body'],
+): Promise<void> {
+  call.deadlines.start('idle', DRAIN_TIMEOUT_MS);
+  try {
+    let left = DRAIN_MAX_BYTES;
+    for (let next = await iterator.next(); !next.done; next = await iterator.next()) {
+      left -= (next.value as Uint8Array).byteLength;
+      if (left < 0) break;
+    }
+  } catch {
+    // Aborted by the deadline or cut by the server: the connection is closed, nothing is lost.
+  } finally {
+    call.end();
+    if (!body.destroyed) body.destroy();
   }
 }
 

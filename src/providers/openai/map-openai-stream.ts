@@ -14,6 +14,8 @@ export interface OpenAIStreamContext {
   secrets: readonly string[];
   requestId: string | undefined;
   now: () => number;
+  /** Called at `[DONE]`, the protocol's end: the transport may keep the connection for reuse. */
+  complete?: () => void;
 }
 
 /**
@@ -29,7 +31,10 @@ export async function* mapOpenAIStream(
   let sentMetadata = false;
   let finished = false;
   for await (const event of events) {
-    if (event.data === '[DONE]') return;
+    if (event.data === '[DONE]') {
+      context.complete?.();
+      return;
+    }
     let json: unknown;
     try {
       json = JSON.parse(event.data);

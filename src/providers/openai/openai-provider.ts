@@ -48,6 +48,8 @@ export class OpenAIProvider implements Provider {
   readonly #baseHeaders: Record<string, string>;
   private readonly requestOptions: OpenAIRequestOptions;
   private readonly baseURL: string;
+  /** Built once: every chat call goes to the same URL. */
+  private readonly chatURL: URL;
   private readonly health: HealthCheckCache;
 
   constructor(config: OpenAIWireConfig, deps: ProviderDeps) {
@@ -58,6 +60,7 @@ export class OpenAIProvider implements Provider {
     this.clock = deps.clock;
     this.http = new ProviderHttp(config);
     this.baseURL = (config.baseURL ?? OPENAI_BASE_URL).replace(/\/+$/, '');
+    this.chatURL = this.url('/chat/completions');
     const key = config.apiKey?.reveal();
     this.#secrets = key ? [key] : [];
     this.#baseHeaders = {
@@ -119,6 +122,7 @@ export class OpenAIProvider implements Provider {
       secrets: this.#secrets,
       requestId: header(response.headers, 'x-request-id'),
       now: () => this.clock.now(),
+      complete: response.complete,
     });
   }
 
@@ -158,7 +162,7 @@ export class OpenAIProvider implements Provider {
     }
     const body = mergeProviderOptions(converted, request.providerOptions, this.type, this.name);
     return {
-      url: this.url('/chat/completions'),
+      url: this.chatURL,
       method: 'POST',
       headers: stream ? { ...this.#baseHeaders, accept: 'text/event-stream' } : this.#baseHeaders,
       body: JSON.stringify(body),
