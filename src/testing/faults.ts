@@ -15,6 +15,8 @@ export interface OkReply {
   chunkChars?: number;
   /** Streams: pause between events. */
   chunkDelayMs?: number;
+  /** Streams: wait this long after the last event before ending the body (as real servers may). */
+  endDelayMs?: number;
   /** Streams: write the response body in TCP writes of this many bytes (splits multi-byte characters). */
   writeBytes?: number;
   /** Wire-specific extras, read by the wire that knows them (e.g. Gemini `{ blockReason: 'SAFETY' }`). */

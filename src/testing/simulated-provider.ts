@@ -60,6 +60,7 @@ export class SimulatedProvider {
   private server: Server | undefined;
   private address: AddressInfo | undefined;
   private counter = 0;
+  private accepted = 0;
 
   constructor(options: SimulatedProviderOptions = {}) {
     this.options = options;
@@ -86,6 +87,11 @@ export class SimulatedProvider {
     return this.address?.port ?? 0;
   }
 
+  /** Connections accepted since start (keep-alive reuse shows as few connections for many calls). */
+  get connectionsAccepted(): number {
+    return this.accepted;
+  }
+
   /** Connections currently open to this simulator (to check that clients close what they abandon). */
   get openConnections(): number {
     return this.sockets.size;
@@ -101,6 +107,7 @@ export class SimulatedProvider {
     server.keepAliveTimeout = 5_000;
     server.on('connection', (socket) => {
       this.sockets.add(socket);
+      this.accepted += 1;
       socket.on('close', () => this.sockets.delete(socket));
     });
     await new Promise<void>((resolve, reject) => {
@@ -400,6 +407,7 @@ export class SimulatedProvider {
       if (reply.chunkDelayMs) await delay(reply.chunkDelayMs);
     }
     if (!streamFault) {
+      if (reply.endDelayMs) await delay(reply.endDelayMs);
       res.end();
       return;
     }

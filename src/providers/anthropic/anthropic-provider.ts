@@ -124,6 +124,7 @@ export class AnthropicProvider implements Provider {
       target,
       secrets: this.#secrets,
       requestId: header(response.headers, ANTHROPIC_REQUEST_ID_HEADER),
+      complete: response.complete,
     });
   }
 

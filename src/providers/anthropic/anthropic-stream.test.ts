@@ -168,6 +168,18 @@ describe('AnthropicProvider.chatStream over HTTP', () => {
     });
   });
 
+  it('hands the connection of a completed stream back to the pool (message_stop ends it, no abort)', async () => {
+    // The body ends 30 ms after message_stop: a reader that stopped there without completing would
+    // abort the transfer and the next call would need a new connection.
+    const before = sim.connectionsAccepted;
+    for (let i = 0; i < 5; i += 1) {
+      sim.enqueue(fault.ok({ content: 'short', endDelayMs: 30 }));
+      await collect(await provider.chatStream(request, call));
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    expect(sim.connectionsAccepted - before).toBeLessThanOrEqual(1);
+  });
+
   it('keeps a 4-byte character intact when the network splits it at every byte offset', async () => {
     const content = 'a😀b𝄞c';
     for (let writeBytes = 1; writeBytes <= 7; writeBytes += 1) {

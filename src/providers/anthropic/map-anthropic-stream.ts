@@ -24,6 +24,8 @@ export interface AnthropicStreamContext {
   target: CallTarget;
   secrets: readonly string[];
   requestId: string | undefined;
+  /** Called at `message_stop`, the protocol's end: the transport may keep the connection for reuse. */
+  complete?: () => void;
 }
 
 interface ToolBlock {
@@ -174,6 +176,7 @@ export async function* mapAnthropicStream(
         break;
       }
       case 'message_stop':
+        context.complete?.();
         if (finishReason === undefined) yield { type: 'finish', finishReason: 'stop' };
         yield { type: 'usage', usage: mapAnthropicUsage(usage) };
         return;
