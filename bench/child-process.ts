@@ -70,6 +70,36 @@ export async function startNodeProcess(
   return { pid: child.pid ?? 0, close: () => stop(child) };
 }
 
+/**
+ * Starts the real `flexiai serve --config FILE --port 0` (the CLI, from source through tsx) and
+ * waits for the address in its start banner. Request logs (stdout) are discarded.
+ */
+export async function startFlexiServe(
+  configPath: string,
+): Promise<{ pid: number; url: string; close(): Promise<void> }> {
+  const cli = fileURLToPath(new URL('../src/cli/index.ts', import.meta.url));
+  const child = track(
+    spawn(
+      process.execPath,
+      ['--import', 'tsx', cli, 'serve', '--config', configPath, '--port', '0'],
+      {
+        stdio: ['ignore', 'ignore', 'pipe'],
+      },
+    ),
+  );
+  const url = await new Promise<string>((resolve, reject) => {
+    let stderr = '';
+    child.once('exit', (code) => reject(new Error(`flexiai serve exited with ${code}: ${stderr}`)));
+    child.stderr?.on('data', (data: Buffer) => {
+      stderr += data.toString();
+      const match = /listening on (http:\/\/\S+)/.exec(stderr);
+      if (match?.[1]) resolve(match[1]);
+    });
+  });
+  child.stderr?.resume();
+  return { pid: child.pid ?? 0, url, close: () => stop(child) };
+}
+
 function wrap<T>(child: ChildProcess, name: string): Promise<BenchChild<T>> {
   return new Promise((resolve, reject) => {
     const onExit = (code: number | null): void =>

@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 import { cpus, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { getClosedPort } from '../src/testing/index.js';
-import { startBenchChild, startNodeProcess } from './child-process.js';
+import { startFlexiServe, startNodeProcess } from './child-process.js';
 import { processCpuUs, runLoad, runPaced, type LoadResult } from './load.js';
 import { fmt, summarize } from './stats.js';
 import type { BenchTable } from './table.js';
@@ -76,7 +76,7 @@ export async function runGatewayBench(
   const dir = await mkdtemp(join(tmpdir(), 'flexiai-bench-'));
   const configPath = join(dir, 'flexiai.config.json');
   await writeFile(configPath, JSON.stringify(flexiAIConfig(upstreamURL, deadURL), null, 2));
-  const flexiai = await startBenchChild<string>('./gateway-server.ts', [configPath]);
+  const flexiai = await startFlexiServe(configPath);
   const portkey = await startPortkey();
 
   const body = (model: string): string => JSON.stringify({ model, messages });
@@ -92,7 +92,7 @@ export async function runGatewayBench(
     {
       name: 'flexiai',
       label: 'FlexiAI gateway',
-      url: `${flexiai.ready}/v1/chat/completions`,
+      url: `${flexiai.url}/v1/chat/completions`,
       headers: json,
       body: body('single'),
       pid: flexiai.pid,
@@ -101,7 +101,7 @@ export async function runGatewayBench(
     {
       name: 'flexiai-fallback',
       label: 'FlexiAI gateway, primary circuit open',
-      url: `${flexiai.ready}/v1/chat/completions`,
+      url: `${flexiai.url}/v1/chat/completions`,
       headers: json,
       body: body('fallback'),
       pid: flexiai.pid,
