@@ -64,18 +64,9 @@ export function toOpenAIChunks(
   chunk: StreamChunk,
   context: ChunkContext,
 ): Record<string, unknown>[] {
-  const base = {
-    id: context.id,
-    object: 'chat.completion.chunk',
-    created: context.created,
-    model: context.model,
-    system_fingerprint: null,
-    ...(context.includeUsage ? { usage: null } : {}),
-  };
-  const choice = (delta: Record<string, unknown>, finish: string | null = null) => ({
-    ...base,
-    choices: [{ index: 0, delta, logprobs: null, finish_reason: finish }],
-  });
+  const base = chunkBase(context);
+  const choice = (delta: Record<string, unknown>, finish: string | null = null) =>
+    choiceChunk(context, delta, finish);
   switch (chunk.type) {
     case 'text-delta':
       return [choice({ content: chunk.delta })];
@@ -105,17 +96,26 @@ export function toOpenAIChunks(
   }
 }
 
+/** The fields every `chat.completion.chunk` of one stream shares. */
+const chunkBase = (context: ChunkContext) => ({
+  id: context.id,
+  object: 'chat.completion.chunk',
+  created: context.created,
+  model: context.model,
+  system_fingerprint: null,
+  ...(context.includeUsage ? { usage: null } : {}),
+});
+
+const choiceChunk = (
+  context: ChunkContext,
+  delta: Record<string, unknown>,
+  finish: string | null,
+) => ({
+  ...chunkBase(context),
+  choices: [{ index: 0, delta, logprobs: null, finish_reason: finish }],
+});
+
 /** The first chunk of every OpenAI stream: the assistant role, no content yet. */
 export function roleChunk(context: ChunkContext): Record<string, unknown> {
-  return {
-    id: context.id,
-    object: 'chat.completion.chunk',
-    created: context.created,
-    model: context.model,
-    system_fingerprint: null,
-    ...(context.includeUsage ? { usage: null } : {}),
-    choices: [
-      { index: 0, delta: { role: 'assistant', content: '' }, logprobs: null, finish_reason: null },
-    ],
-  };
+  return choiceChunk(context, { role: 'assistant', content: '' }, null);
 }

@@ -1,9 +1,6 @@
 import type { AnthropicProviderConfig } from '../../config/provider-config-schema.js';
-import { MalformedResponseError } from '../../errors/malformed-response-error.js';
 import type { Clock } from '../../internal/clock.js';
-import { toPathIssues } from '../../internal/zod-issues.js';
 import { decodeSse } from '../../transport/decode-sse.js';
-import { readStreamText } from '../../transport/read-stream-text.js';
 import type { ProviderChatResult } from '../../types/response.js';
 import type { StreamChunk } from '../../types/stream-chunk.js';
 import type {
@@ -17,7 +14,9 @@ import { header } from '../shared/headers.js';
 import { HealthCheckCache } from '../shared/health-check-cache.js';
 import { mergeProviderOptions } from '../shared/merge-provider-options.js';
 import { parseJsonBody } from '../shared/parse-json-body.js';
+import { parseWire } from '../shared/parse-wire.js';
 import { ProviderHttp, type ProviderHttpCall } from '../shared/provider-http.js';
+import type { ErrorMapping } from '../shared/upstream-error.js';
 import { USER_AGENT } from '../shared/version.js';
 import { anthropicMessageSchema } from './anthropic-wire.js';
 import { convertToAnthropicRequest } from './convert-to-anthropic-request.js';
@@ -42,6 +41,7 @@ export class AnthropicProvider implements Provider {
   // ES-private: util.inspect and console.log never show them (they hold the key).
   readonly #secrets: readonly string[];
   readonly #baseHeaders: Record<string, string>;
+  readonly #errors: ErrorMapping;
   private readonly baseURL: string;
   private readonly health: HealthCheckCache;
 
@@ -54,6 +54,11 @@ export class AnthropicProvider implements Provider {
     this.baseURL = (config.baseURL ?? ANTHROPIC_BASE_URL).replace(/\/+$/, '');
     const key = config.apiKey.reveal();
     this.#secrets = [key];
+    this.#errors = {
+      mapError: mapAnthropicError,
+      secrets: this.#secrets,
+      now: () => this.clock.now(),
+    };
     this.#baseHeaders = {
       'content-type': 'application/json',
       accept: 'application/json',
@@ -67,15 +72,10 @@ export class AnthropicProvider implements Provider {
 
   async chat(request: ProviderRequest, options: ProviderCallOptions): Promise<ProviderChatResult> {
     const target = this.http.target(request.model);
-    const response = await this.http.send(this.messagesCall(request, options, false));
-    if (response.status < 200 || response.status >= 300) {
-      throw mapAnthropicError({
-        ...response,
-        target,
-        secrets: this.#secrets,
-        now: this.clock.now(),
-      });
-    }
+    const response = await this.http.sendOk(
+      this.messagesCall(request, options, false),
+      this.#errors,
+    );
     const requestId = header(response.headers, ANTHROPIC_REQUEST_ID_HEADER);
     const json = parseJsonBody(response.text, target, this.#secrets, response.status);
     const inBody = anthropicErrorObject(json, {
@@ -86,19 +86,13 @@ export class AnthropicProvider implements Provider {
       where: 'body',
     });
     if (inBody) throw inBody;
-    const parsed = anthropicMessageSchema.safeParse(json);
-    if (!parsed.success) {
-      const where = toPathIssues(parsed.error)
-        .slice(0, 3)
-        .map((i) => `${i.path}: ${i.message}`)
-        .join('; ');
-      throw new MalformedResponseError(`response is not an Anthropic message (${where})`, {
-        ...target,
-        status: response.status,
-        ...(requestId ? { requestId } : {}),
-      });
-    }
-    return mapAnthropicResponse(parsed.data, {
+    const message = parseWire(anthropicMessageSchema, json, {
+      target,
+      status: response.status,
+      what: 'an Anthropic message',
+      requestId,
+    });
+    return mapAnthropicResponse(message, {
       requestId,
       created: Math.floor(this.clock.now() / 1000),
     });
@@ -109,17 +103,10 @@ export class AnthropicProvider implements Provider {
     options: ProviderCallOptions,
   ): Promise<AsyncIterable<StreamChunk>> {
     const target = this.http.target(request.model);
-    const response = await this.http.stream(this.messagesCall(request, options, true));
-    if (response.status < 200 || response.status >= 300) {
-      const text = await readStreamText(response.body).catch(() => '');
-      throw mapAnthropicError({
-        ...response,
-        text,
-        target,
-        secrets: this.#secrets,
-        now: this.clock.now(),
-      });
-    }
+    const response = await this.http.streamOk(
+      this.messagesCall(request, options, true),
+      this.#errors,
+    );
     return mapAnthropicStream(decodeSse(response.body), {
       target,
       secrets: this.#secrets,
@@ -133,21 +120,8 @@ export class AnthropicProvider implements Provider {
     return this.health.get(async () => {
       const url = new URL(`${this.baseURL}/v1/models`);
       url.searchParams.set('limit', '1');
-      const response = await this.http.send({
-        url,
-        method: 'GET',
-        headers: this.#baseHeaders,
-        signal: options.signal,
-        model: this.model,
-      });
-      if (response.status < 200 || response.status >= 300) {
-        throw mapAnthropicError({
-          ...response,
-          target: this.http.target(this.model),
-          secrets: this.#secrets,
-          now: this.clock.now(),
-        });
-      }
+      const call = { url, method: 'GET' as const, headers: this.#baseHeaders, model: this.model };
+      await this.http.sendOk({ ...call, signal: options.signal }, this.#errors);
     }, options.force);
   }
 

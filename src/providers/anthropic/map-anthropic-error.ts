@@ -1,4 +1,3 @@
-import type { IncomingHttpHeaders } from 'node:http';
 import { AuthenticationError } from '../../errors/authentication-error.js';
 import { InvalidRequestError } from '../../errors/invalid-request-error.js';
 import { ProviderError, type ProviderErrorOptions } from '../../errors/provider-error.js';
@@ -6,20 +5,14 @@ import { RateLimitError } from '../../errors/rate-limit-error.js';
 import { excerpt } from '../../internal/redact.js';
 import type { CallTarget } from '../../transport/map-transport-error.js';
 import { createHttpError } from '../shared/create-http-error.js';
+import type { UpstreamErrorInput } from '../shared/upstream-error.js';
 import { header } from '../shared/headers.js';
 import { anthropicErrorBodySchema } from './anthropic-wire.js';
 
 /** Anthropic sends its request id as `request-id`. */
 export const ANTHROPIC_REQUEST_ID_HEADER = 'request-id';
 
-export interface AnthropicErrorInput {
-  status: number;
-  headers: IncomingHttpHeaders;
-  text: string;
-  target: CallTarget;
-  secrets: readonly string[];
-  now: number;
-}
+export type AnthropicErrorInput = UpstreamErrorInput;
 
 interface ErrorFields {
   type?: string;

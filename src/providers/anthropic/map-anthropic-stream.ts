@@ -1,5 +1,5 @@
+import { parseEventJson, parseEventWire } from '../shared/parse-stream-event.js';
 import type { z } from 'zod';
-import { MalformedResponseError } from '../../errors/malformed-response-error.js';
 import { ProviderError } from '../../errors/provider-error.js';
 import { StreamInterruptedError } from '../../errors/stream-interrupted-error.js';
 import { excerpt } from '../../internal/redact.js';
@@ -47,18 +47,8 @@ export async function* mapAnthropicStream(
   context: AnthropicStreamContext,
 ): AsyncGenerator<StreamChunk> {
   const { target, secrets, requestId } = context;
-  const malformed = (message: string, data: string, cause?: unknown) =>
-    new MalformedResponseError(message, {
-      ...target,
-      status: 200,
-      body: excerpt(data, secrets),
-      ...(cause === undefined ? {} : { cause }),
-    });
-  const parse = <S extends z.ZodType>(schema: S, json: unknown, data: string): z.infer<S> => {
-    const parsed = schema.safeParse(json);
-    if (!parsed.success) throw malformed('stream event does not match its type', data);
-    return parsed.data;
-  };
+  const parse = <S extends z.ZodType>(schema: S, json: unknown, data: string): z.infer<S> =>
+    parseEventWire(schema, json, data, { ...context, what: 'an event of its declared type' });
 
   let sentMetadata = false;
   let usage: AnthropicUsage | undefined;
@@ -67,12 +57,7 @@ export async function* mapAnthropicStream(
 
   for await (const event of events) {
     if (event.event === 'ping') continue;
-    let json: unknown;
-    try {
-      json = JSON.parse(event.data);
-    } catch (error) {
-      throw malformed('stream event is not JSON', event.data, error);
-    }
+    const json = parseEventJson(event.data, context);
     const errorObject = anthropicErrorObject(json, {
       target,
       secrets,

@@ -3,13 +3,10 @@ import type {
   VertexAIProviderConfig,
 } from '../../config/provider-config-schema.js';
 import { AuthenticationError } from '../../errors/authentication-error.js';
-import { MalformedResponseError } from '../../errors/malformed-response-error.js';
 import type { Clock } from '../../internal/clock.js';
 import type { Secret } from '../../internal/secret.js';
-import { toPathIssues } from '../../internal/zod-issues.js';
 import { decodeSse } from '../../transport/decode-sse.js';
 import type { CallTarget } from '../../transport/map-transport-error.js';
-import { readStreamText } from '../../transport/read-stream-text.js';
 import type { ProviderChatResult } from '../../types/response.js';
 import type { StreamChunk } from '../../types/stream-chunk.js';
 import type {
@@ -22,6 +19,8 @@ import type {
 import { header } from '../shared/headers.js';
 import { HealthCheckCache } from '../shared/health-check-cache.js';
 import { parseJsonBody } from '../shared/parse-json-body.js';
+import { parseWire } from '../shared/parse-wire.js';
+import type { ErrorMapping } from '../shared/upstream-error.js';
 import { ProviderHttp, type ProviderHttpCall } from '../shared/provider-http.js';
 import { USER_AGENT } from '../shared/version.js';
 import { convertToGeminiRequest } from './convert-to-gemini-request.js';
@@ -116,26 +115,17 @@ export class GeminiProvider implements Provider {
   async chat(request: ProviderRequest, options: ProviderCallOptions): Promise<ProviderChatResult> {
     const target = this.http.target(request.model);
     const { call, secrets } = await this.generateCall(request, options, false);
-    const response = await this.http.send(call);
+    const response = await this.http.sendOk(call, this.errors(secrets));
     const now = this.clock.now();
-    if (response.status < 200 || response.status >= 300) {
-      throw this.failed(mapGeminiError({ ...response, target, secrets, now }));
-    }
     const json = parseJsonBody(response.text, target, secrets, response.status);
     const inBody = geminiErrorInBody(json, { ...response, target, secrets, now });
     if (inBody) throw inBody;
-    const parsed = geminiResponseSchema.safeParse(json);
-    if (!parsed.success) {
-      const where = toPathIssues(parsed.error)
-        .slice(0, 3)
-        .map((i) => `${i.path}: ${i.message}`)
-        .join('; ');
-      throw new MalformedResponseError(`response is not a GenerateContentResponse (${where})`, {
-        ...target,
-        status: response.status,
-      });
-    }
-    return mapGeminiResponse(parsed.data, {
+    const generated = parseWire(geminiResponseSchema, json, {
+      target,
+      status: response.status,
+      what: 'a GenerateContentResponse',
+    });
+    return mapGeminiResponse(generated, {
       target,
       secrets,
       requestId: header(response.headers, 'x-request-id'),
@@ -150,13 +140,7 @@ export class GeminiProvider implements Provider {
   ): Promise<AsyncIterable<StreamChunk>> {
     const target = this.http.target(request.model);
     const { call, secrets } = await this.generateCall(request, options, true);
-    const response = await this.http.stream(call);
-    if (response.status < 200 || response.status >= 300) {
-      const text = await readStreamText(response.body).catch(() => '');
-      throw this.failed(
-        mapGeminiError({ ...response, text, target, secrets, now: this.clock.now() }),
-      );
-    }
+    const response = await this.http.streamOk(call, this.errors(secrets));
     return mapGeminiStream(decodeSse(response.body), {
       target,
       secrets,
@@ -171,27 +155,25 @@ export class GeminiProvider implements Provider {
       const target = this.http.target(this.model);
       const auth = await this.auth(target);
       const check = this.endpoint.healthCheck(this.model);
-      const response = await this.http.send({
-        ...check,
-        headers: { ...this.baseHeaders, ...auth.headers },
-        signal: options.signal,
-        model: this.model,
-      });
-      if (response.status < 200 || response.status >= 300) {
-        throw this.failed(
-          mapGeminiError({
-            ...response,
-            target,
-            secrets: auth.secrets,
-            now: this.clock.now(),
-          }),
-        );
-      }
+      const headers = { ...this.baseHeaders, ...auth.headers };
+      await this.http.sendOk(
+        { ...check, headers, signal: options.signal, model: this.model },
+        this.errors(auth.secrets),
+      );
     }, options.force);
   }
 
   close(): Promise<void> {
     return this.http.close();
+  }
+
+  /** Error mapping for one call's credentials; a refused token is dropped (see `failed`). */
+  private errors(secrets: readonly string[]): ErrorMapping {
+    return {
+      mapError: (input) => this.failed(mapGeminiError(input)),
+      secrets,
+      now: () => this.clock.now(),
+    };
   }
 
   private async generateCall(

@@ -1,20 +1,12 @@
-import type { IncomingHttpHeaders } from 'node:http';
 import { AuthenticationError } from '../../errors/authentication-error.js';
 import type { ProviderError } from '../../errors/provider-error.js';
 import { excerpt, redactSecrets } from '../../internal/redact.js';
-import type { CallTarget } from '../../transport/map-transport-error.js';
 import { createHttpError } from '../shared/create-http-error.js';
+import type { UpstreamErrorInput } from '../shared/upstream-error.js';
 import { header } from '../shared/headers.js';
 import { geminiErrorEnvelopeSchema } from './gemini-wire.js';
 
-export interface GeminiErrorInput {
-  status: number;
-  headers: IncomingHttpHeaders;
-  text: string;
-  target: CallTarget;
-  secrets: readonly string[];
-  now: number;
-}
+export type GeminiErrorInput = UpstreamErrorInput;
 
 interface GeminiErrorFacts {
   code?: number;

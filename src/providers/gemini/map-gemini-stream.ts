@@ -1,6 +1,5 @@
-import { MalformedResponseError } from '../../errors/malformed-response-error.js';
+import { parseEventJson, parseEventWire } from '../shared/parse-stream-event.js';
 import { StreamInterruptedError } from '../../errors/stream-interrupted-error.js';
-import { excerpt } from '../../internal/redact.js';
 import type { CallTarget } from '../../transport/map-transport-error.js';
 import type { SseEvent } from '../../transport/decode-sse.js';
 import type { StreamChunk } from '../../types/stream-chunk.js';
@@ -43,17 +42,7 @@ export async function* mapGeminiStream(
   let toolIndex = 0;
   for await (const event of events) {
     if (event.data.trim() === '') continue;
-    let json: unknown;
-    try {
-      json = JSON.parse(event.data);
-    } catch (error) {
-      throw new MalformedResponseError('stream event is not JSON', {
-        ...target,
-        status: 200,
-        body: excerpt(event.data, secrets),
-        cause: error,
-      });
-    }
+    const json = parseEventJson(event.data, context);
     const inStream = geminiErrorInBody(json, {
       target,
       secrets,
@@ -62,15 +51,10 @@ export async function* mapGeminiStream(
       now: context.now(),
     });
     if (inStream) throw inStream;
-    const parsed = geminiResponseSchema.safeParse(json);
-    if (!parsed.success) {
-      throw new MalformedResponseError('stream event is not a GenerateContentResponse', {
-        ...target,
-        status: 200,
-        body: excerpt(event.data, secrets),
-      });
-    }
-    const chunk = parsed.data;
+    const chunk = parseEventWire(geminiResponseSchema, json, event.data, {
+      ...context,
+      what: 'a GenerateContentResponse',
+    });
     const blocked = promptBlockedError(chunk.promptFeedback, context);
     if (blocked) throw blocked;
     if (!sentMetadata) {

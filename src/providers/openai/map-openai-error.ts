@@ -2,19 +2,12 @@ import type { IncomingHttpHeaders } from 'node:http';
 import { AuthenticationError } from '../../errors/authentication-error.js';
 import { ProviderError } from '../../errors/provider-error.js';
 import { excerpt } from '../../internal/redact.js';
-import type { CallTarget } from '../../transport/map-transport-error.js';
 import { createHttpError } from '../shared/create-http-error.js';
+import type { UpstreamErrorInput } from '../shared/upstream-error.js';
 import { header } from '../shared/headers.js';
 import { openAIErrorBodySchema } from './openai-wire.js';
 
-export interface OpenAIErrorInput {
-  status: number;
-  headers: IncomingHttpHeaders;
-  text: string;
-  target: CallTarget;
-  secrets: readonly string[];
-  now: number;
-}
+export type OpenAIErrorInput = UpstreamErrorInput;
 
 function readErrorBody(text: string): { message?: string; type?: string; code?: string } {
   let json: unknown;

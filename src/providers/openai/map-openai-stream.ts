@@ -1,9 +1,8 @@
-import { MalformedResponseError } from '../../errors/malformed-response-error.js';
 import { StreamInterruptedError } from '../../errors/stream-interrupted-error.js';
-import { excerpt } from '../../internal/redact.js';
 import type { CallTarget } from '../../transport/map-transport-error.js';
 import type { SseEvent } from '../../transport/decode-sse.js';
 import type { StreamChunk } from '../../types/stream-chunk.js';
+import { parseEventJson, parseEventWire } from '../shared/parse-stream-event.js';
 import { errorInSuccessBody } from './map-openai-error.js';
 import { mapOpenAIFinishReason } from './map-openai-finish-reason.js';
 import { mapOpenAIUsage } from './map-openai-response.js';
@@ -35,17 +34,7 @@ export async function* mapOpenAIStream(
       context.complete?.();
       return;
     }
-    let json: unknown;
-    try {
-      json = JSON.parse(event.data);
-    } catch (error) {
-      throw new MalformedResponseError('stream event is not JSON', {
-        ...target,
-        status: 200,
-        body: excerpt(event.data, secrets),
-        cause: error,
-      });
-    }
+    const json = parseEventJson(event.data, context);
     const inStream = errorInSuccessBody(json, {
       target,
       secrets,
@@ -54,15 +43,10 @@ export async function* mapOpenAIStream(
       now: context.now(),
     });
     if (inStream) throw inStream;
-    const parsed = openAIChatChunkSchema.safeParse(json);
-    if (!parsed.success) {
-      throw new MalformedResponseError('stream event is not a chat completion chunk', {
-        ...target,
-        status: 200,
-        body: excerpt(event.data, secrets),
-      });
-    }
-    const chunk = parsed.data;
+    const chunk = parseEventWire(openAIChatChunkSchema, json, event.data, {
+      ...context,
+      what: 'a chat completion chunk',
+    });
     if (!sentMetadata) {
       sentMetadata = true;
       yield {

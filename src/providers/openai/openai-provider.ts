@@ -2,11 +2,8 @@ import type {
   OpenAICompatibleProviderConfig,
   OpenAIProviderConfig,
 } from '../../config/provider-config-schema.js';
-import { MalformedResponseError } from '../../errors/malformed-response-error.js';
 import type { Clock } from '../../internal/clock.js';
-import { toPathIssues } from '../../internal/zod-issues.js';
 import { decodeSse } from '../../transport/decode-sse.js';
-import { readStreamText } from '../../transport/read-stream-text.js';
 import type { ProviderChatResult } from '../../types/response.js';
 import type { StreamChunk } from '../../types/stream-chunk.js';
 import type {
@@ -20,7 +17,9 @@ import { header } from '../shared/headers.js';
 import { HealthCheckCache } from '../shared/health-check-cache.js';
 import { mergeProviderOptions } from '../shared/merge-provider-options.js';
 import { parseJsonBody } from '../shared/parse-json-body.js';
+import { parseWire } from '../shared/parse-wire.js';
 import { ProviderHttp, type ProviderHttpCall } from '../shared/provider-http.js';
+import type { ErrorMapping } from '../shared/upstream-error.js';
 import { USER_AGENT } from '../shared/version.js';
 import { convertToOpenAIRequest, type OpenAIRequestOptions } from './convert-to-openai-request.js';
 import { errorInSuccessBody, mapOpenAIError } from './map-openai-error.js';
@@ -46,6 +45,7 @@ export class OpenAIProvider implements Provider {
   // ES-private: util.inspect and console.log never show them (they hold the key).
   readonly #secrets: readonly string[];
   readonly #baseHeaders: Record<string, string>;
+  readonly #errors: ErrorMapping;
   private readonly requestOptions: OpenAIRequestOptions;
   private readonly baseURL: string;
   /** Built once: every chat call goes to the same URL. */
@@ -63,6 +63,11 @@ export class OpenAIProvider implements Provider {
     this.chatURL = this.url('/chat/completions');
     const key = config.apiKey?.reveal();
     this.#secrets = key ? [key] : [];
+    this.#errors = {
+      mapError: mapOpenAIError,
+      secrets: this.#secrets,
+      now: () => this.clock.now(),
+    };
     this.#baseHeaders = {
       'content-type': 'application/json',
       accept: 'application/json',
@@ -79,26 +84,20 @@ export class OpenAIProvider implements Provider {
 
   async chat(request: ProviderRequest, options: ProviderCallOptions): Promise<ProviderChatResult> {
     const target = this.http.target(request.model);
-    const response = await this.http.send(this.completionCall(request, options, false));
-    const now = this.clock.now();
-    if (response.status < 200 || response.status >= 300) {
-      throw mapOpenAIError({ ...response, target, secrets: this.#secrets, now });
-    }
+    const response = await this.http.sendOk(
+      this.completionCall(request, options, false),
+      this.#errors,
+    );
     const json = parseJsonBody(response.text, target, this.#secrets, response.status);
+    const now = this.clock.now();
     const inBody = errorInSuccessBody(json, { ...response, target, secrets: this.#secrets, now });
     if (inBody) throw inBody;
-    const parsed = openAIChatCompletionSchema.safeParse(json);
-    if (!parsed.success) {
-      const where = toPathIssues(parsed.error)
-        .slice(0, 3)
-        .map((i) => `${i.path}: ${i.message}`)
-        .join('; ');
-      throw new MalformedResponseError(`response is not a chat completion (${where})`, {
-        ...target,
-        status: response.status,
-      });
-    }
-    return mapOpenAIResponse(parsed.data, header(response.headers, 'x-request-id'));
+    const completion = parseWire(openAIChatCompletionSchema, json, {
+      target,
+      status: response.status,
+      what: 'a chat completion',
+    });
+    return mapOpenAIResponse(completion, header(response.headers, 'x-request-id'));
   }
 
   async chatStream(
@@ -106,17 +105,10 @@ export class OpenAIProvider implements Provider {
     options: ProviderCallOptions,
   ): Promise<AsyncIterable<StreamChunk>> {
     const target = this.http.target(request.model);
-    const response = await this.http.stream(this.completionCall(request, options, true));
-    if (response.status < 200 || response.status >= 300) {
-      const text = await readStreamText(response.body).catch(() => '');
-      throw mapOpenAIError({
-        ...response,
-        text,
-        target,
-        secrets: this.#secrets,
-        now: this.clock.now(),
-      });
-    }
+    const response = await this.http.streamOk(
+      this.completionCall(request, options, true),
+      this.#errors,
+    );
     return mapOpenAIStream(decodeSse(response.body), {
       target,
       secrets: this.#secrets,
@@ -128,21 +120,13 @@ export class OpenAIProvider implements Provider {
 
   healthCheck(options: { signal?: AbortSignal; force?: boolean } = {}): Promise<HealthCheckResult> {
     return this.health.get(async () => {
-      const response = await this.http.send({
+      const call = {
         url: this.url('/models'),
-        method: 'GET',
+        method: 'GET' as const,
         headers: this.#baseHeaders,
-        signal: options.signal,
         model: this.model,
-      });
-      if (response.status < 200 || response.status >= 300) {
-        throw mapOpenAIError({
-          ...response,
-          target: this.http.target(this.model),
-          secrets: this.#secrets,
-          now: this.clock.now(),
-        });
-      }
+      };
+      await this.http.sendOk({ ...call, signal: options.signal }, this.#errors);
     }, options.force);
   }
 

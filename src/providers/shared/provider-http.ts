@@ -6,6 +6,10 @@ import {
   type HttpStreamResponse,
 } from '../../transport/http-client.js';
 import type { CallTarget } from '../../transport/map-transport-error.js';
+import { readStreamText } from '../../transport/read-stream-text.js';
+import type { ErrorMapping } from './upstream-error.js';
+
+const isSuccess = (status: number): boolean => status >= 200 && status < 300;
 
 type Deadlines = Pick<
   HttpRequest,
@@ -55,6 +59,33 @@ export class ProviderHttp {
 
   stream(call: ProviderHttpCall): Promise<HttpStreamResponse> {
     return this.client.stream(this.toRequest(call));
+  }
+
+  /** Sends and reads the whole response; a non-2xx status throws the adapter's mapped error. */
+  async sendOk(call: ProviderHttpCall, errors: ErrorMapping): Promise<HttpResponse> {
+    const response = await this.send(call);
+    if (isSuccess(response.status)) return response;
+    throw errors.mapError({
+      ...response,
+      target: this.target(call.model),
+      secrets: errors.secrets,
+      now: errors.now(),
+    });
+  }
+
+  /** Opens a stream; a non-2xx status reads the (bounded) error body and throws the mapped error. */
+  async streamOk(call: ProviderHttpCall, errors: ErrorMapping): Promise<HttpStreamResponse> {
+    const response = await this.stream(call);
+    if (isSuccess(response.status)) return response;
+    const text = await readStreamText(response.body).catch(() => '');
+    throw errors.mapError({
+      status: response.status,
+      headers: response.headers,
+      text,
+      target: this.target(call.model),
+      secrets: errors.secrets,
+      now: errors.now(),
+    });
   }
 
   close(): Promise<void> {
