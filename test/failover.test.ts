@@ -56,6 +56,19 @@ describe('failover over real HTTP', () => {
     });
   });
 
+  it('a hanging upstream with no separate first-byte deadline ends at the total timeout', async () => {
+    fleet = await createFleet(2, (c) => ({
+      ...c,
+      providers: c.providers.map((p) => ({ ...p, timeoutMs: 250 })),
+    }));
+    fleet.sims[0]?.enqueue(fault.hang());
+    const started = performance.now();
+    const res = await fleet.ai.chatCompletion(userMessage());
+    expect(res.provider).toBe('b');
+    expect((res.attempts[0]?.error as TimeoutError).phase).toBe('total');
+    expect(performance.now() - started).toBeLessThan(1_000);
+  });
+
   it('U16: a malformed body is kept only as a bounded, redacted excerpt', async () => {
     fleet = await createFleet(2);
     fleet.sims[0]?.enqueue(fault.status(200, { body: `{"id": ${'x'.repeat(10_000)}` }));

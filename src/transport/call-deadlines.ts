@@ -15,28 +15,50 @@ export class DeadlineExpired extends Error {
  * for first-byte and stall detection.) Timers are unref'd: they never keep a process alive.
  */
 export class CallDeadlines {
-  private readonly timers = new Map<TimeoutPhase, NodeJS.Timeout>();
+  private readonly timers = new Map<
+    TimeoutPhase,
+    { timer: NodeJS.Timeout; ms: number; armed: boolean }
+  >();
 
   constructor(private readonly abort: (reason: DeadlineExpired) => void) {}
 
+  /** Arms (or re-arms from now) the deadline of a phase. Re-arming the same deadline reuses its timer. */
   start(phase: TimeoutPhase, timeoutMs: number): void {
-    this.stop(phase);
-    if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) return;
-    const timer = setTimeout(() => this.abort(new DeadlineExpired(phase, timeoutMs)), timeoutMs);
-    timer.unref();
-    this.timers.set(phase, timer);
+    if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) {
+      this.stop(phase);
+      return;
+    }
+    const existing = this.timers.get(phase);
+    if (existing && existing.ms === timeoutMs) {
+      existing.timer.refresh();
+      existing.armed = true;
+      return;
+    }
+    if (existing) clearTimeout(existing.timer);
+    const entry = {
+      ms: timeoutMs,
+      armed: true,
+      timer: setTimeout(() => {
+        if (entry.armed) this.abort(new DeadlineExpired(phase, timeoutMs));
+      }, timeoutMs),
+    };
+    entry.timer.unref();
+    this.timers.set(phase, entry);
   }
 
+  /** Whether a phase's deadline is armed. */
+  has(phase: TimeoutPhase): boolean {
+    return this.timers.get(phase)?.armed ?? false;
+  }
+
+  /** Disarms a phase. Its timer is kept (a cleared timer cannot be refreshed) and ignored if it fires. */
   stop(phase: TimeoutPhase): void {
-    const timer = this.timers.get(phase);
-    if (timer) {
-      clearTimeout(timer);
-      this.timers.delete(phase);
-    }
+    const entry = this.timers.get(phase);
+    if (entry) entry.armed = false;
   }
 
   stopAll(): void {
-    for (const timer of this.timers.values()) clearTimeout(timer);
+    for (const entry of this.timers.values()) clearTimeout(entry.timer);
     this.timers.clear();
   }
 }

@@ -265,7 +265,10 @@ export class HttpClient {
 
   private async dispatch(call: Call): Promise<Dispatcher.ResponseData> {
     const { request } = call;
-    call.deadlines.start('first_byte', request.firstByteTimeoutMs);
+    // A first-byte deadline no shorter than an armed total deadline could never fire first.
+    const totalFirst =
+      call.deadlines.has('total') && request.totalTimeoutMs <= request.firstByteTimeoutMs;
+    if (!totalFirst) call.deadlines.start('first_byte', request.firstByteTimeoutMs);
     try {
       return await this.agent.request({
         origin: request.url.origin,
