@@ -14,7 +14,8 @@ import { Redis } from 'ioredis';
 import { FlexiAI } from '../src/client/flexiai.js';
 import type { FlexiAIConfigInput } from '../src/config/config-schema.js';
 import { silentLogger } from '../src/internal/logger.js';
-import { fault } from '../src/testing/faults.js';
+import { getClosedPort } from '../src/testing/free-port.js';
+import { startBenchChild } from './child-process.js';
 import {
   createSimulatedProvider,
   type SimulatedProvider,
@@ -45,37 +46,57 @@ function config(a: SimulatedProvider, b: SimulatedProvider, sync: FlexiAIConfigI
   } satisfies FlexiAIConfigInput;
 }
 
-async function propagation(a: SimulatedProvider, b: SimulatedProvider, prefix: string) {
+/**
+ * Worker A (this process) opens provider a's circuit; worker B (its own process, as deployed)
+ * reports when the decision reached its breaker. Latency = B's wall-clock time of arrival minus A's
+ * of the decision (one host, one clock). Provider a points at a closed port, so one call opens it.
+ */
+async function propagation(prefix: string) {
+  const closed = `http://127.0.0.1:${await getClosedPort()}/v1`;
+  const shared = {
+    providers: [{ name: 'a', type: 'openai-compatible' as const, baseURL: closed, model: 'm-a' }],
+    circuitBreaker: { failureThreshold: 1, recoveryTimeoutMs: 60_000 },
+    retry: { maxAttempts: 1 },
+  };
   const sync = { backend: 'redis' as const, url: REDIS_URL, keyPrefix: prefix };
-  const options = { logger: silentLogger, env: false as const };
-  const wa = await FlexiAI.create(config(a, b, { ...sync, workerId: 'bench-a' }), options);
-  const wb = await FlexiAI.create(config(a, b, { ...sync, workerId: 'bench-b' }), options);
+  const peer = await startBenchChild<'ready'>('./redis-sync-peer.ts', [
+    JSON.stringify({ ...shared, sync: { ...sync, workerId: 'bench-b' } }),
+  ]);
+  const wa = await FlexiAI.create(
+    { ...shared, sync: { ...sync, workerId: 'bench-a' } },
+    { logger: silentLogger, env: false },
+  );
   let openedAt = 0;
-  let waiter: ((t: number) => void) | undefined;
   wa.onCircuitStateChange((e) => {
-    if (e.to === 'open' && e.source === 'local') openedAt = performance.now();
+    if (e.to === 'open' && e.source === 'local')
+      openedAt = performance.timeOrigin + performance.now();
   });
-  wb.onCircuitStateChange((e) => {
-    if (e.to === 'open' && e.source === 'remote') waiter?.(performance.now());
-  });
+  const next = (to: string): Promise<number> =>
+    Promise.race([
+      (async () => {
+        for (;;) {
+          const message = await peer.nextMessage<{ to: string; at: number }>();
+          if (message.to === to) return message.at;
+        }
+      })(),
+      sleep(2_000).then(() => Number.NaN),
+    ]);
   const latencies: number[] = [];
-  a.setDefault(fault.status(500));
   for (let i = 0; i < TRANSITIONS; i += 1) {
-    const seen = new Promise<number>((resolve) => (waiter = resolve));
-    await wa.chatCompletion({ messages: [{ role: 'user', content: 'x' }] }); // a fails: opens
-    const at = await Promise.race([seen, sleep(2_000).then(() => Number.NaN)]);
-    latencies.push(at - openedAt);
-    wa.resetCircuitBreakers('a'); // closes again (and propagates)
-    // The reset goes out at the end of the 50 ms coalescing window; wait past the next window too,
-    // so every open is a leading-edge broadcast (a flapping circuit is coalesced by design: R11).
-    await sleep(120);
-    if (wb.getProviderStatus()[0]?.state !== 'closed') await sleep(200);
+    const seen = next('open');
+    await wa.chatCompletion({ messages: [{ role: 'user', content: 'x' }] }).catch(() => undefined);
+    latencies.push((await seen) - openedAt);
+    const closedAgain = next('closed');
+    wa.resetCircuitBreakers('a');
+    await closedAgain;
+    // Past the coalescing window, so every open is a leading-edge broadcast (a flapping circuit is
+    // coalesced by design: R11).
+    await sleep(60);
   }
-  a.reset();
-  await Promise.all([wa.close(), wb.close()]);
+  await Promise.all([wa.close(), peer.close()]);
   const ok = latencies.filter((v) => Number.isFinite(v));
   return {
-    title: 'propagation A opens -> B refuses',
+    title: 'propagation A opens -> B (own process) refuses',
     p50: percentile(ok, 50),
     p99: percentile(ok, 99),
     max: Math.max(...ok),
@@ -118,7 +139,7 @@ export async function runRedisSyncBench(): Promise<{ title: string; rows: Row[] 
   const b = await createSimulatedProvider({ name: 'b' });
   const prefix = `flexiai-bench:${process.pid}:${Date.now()}:`;
   try {
-    const p = await propagation(a, b, prefix);
+    const p = await propagation(prefix);
     const o = await overhead(a, b, `${prefix}o:`);
     const mean = (v: number[]) => v.reduce((x, y) => x + y, 0) / v.length;
     const rows: Row[] = [
