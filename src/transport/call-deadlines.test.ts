@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { CallDeadlines, DeadlineExpired } from './call-deadlines.js';
+import { CallDeadlines, type DeadlineExpired } from './call-deadlines.js';
 
 describe('CallDeadlines (fake timers)', () => {
   let fired: DeadlineExpired[];
