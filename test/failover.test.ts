@@ -69,6 +69,22 @@ describe('failover over real HTTP', () => {
     expect(performance.now() - started).toBeLessThan(1_000);
   });
 
+  it.each([true, false])(
+    'U20: a 100 MB response is aborted at maxResponseBytes (Content-Length declared: %s); B serves',
+    async (declareLength) => {
+      fleet = await createFleet(2, (c) => ({
+        ...c,
+        providers: c.providers.map((p) => ({ ...p, maxResponseBytes: 1024 * 1024 })),
+      }));
+      fleet.sims[0]?.enqueue(fault.huge(100 * 1024 * 1024, declareLength));
+      const rssBefore = process.memoryUsage().rss;
+      const res = await fleet.ai.chatCompletion(userMessage());
+      expect(res.provider).toBe('b');
+      expect(res.attempts[0]?.error?.name).toBe('ResponseTooLargeError');
+      expect(process.memoryUsage().rss - rssBefore).toBeLessThan(64 * 1024 * 1024);
+    },
+  );
+
   it('U16: a malformed body is kept only as a bounded, redacted excerpt', async () => {
     fleet = await createFleet(2);
     fleet.sims[0]?.enqueue(fault.status(200, { body: `{"id": ${'x'.repeat(10_000)}` }));
