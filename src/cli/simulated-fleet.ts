@@ -10,7 +10,7 @@ export interface SimulatedFleet {
 
 /** Placeholder keys of the right shape (the simulators accept anything). */
 const SIM_KEYS = {
-  anthropic: 'sk-ant-simulated-not-a-real-key',
+  anthropic: 'sk-ant-sim.not-a-real-key',
   gemini: 'AIzaSimulatedNotARealKey',
 } as const;
 

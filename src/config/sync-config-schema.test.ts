@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { parseConfig } from './parse-config.js';
 
 const providers = [{ name: 'a', type: 'openai' as const, apiKey: 'k', model: 'm' }];
-const PASSWORD = 'sk-proj-CANARYopenai0123456789abcdefABCDEF0123';
+const PASSWORD = 'sk-proj-CANARY.openai0123456789abcdefABCDEF0123';
 
 describe('sync config', () => {
   it('defaults to memory; redis fills its defaults', () => {

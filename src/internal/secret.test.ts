@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { redactSecrets, excerpt } from './redact.js';
 import { Secret, maskSecret } from './secret.js';
 
-const KEY = 'sk-proj-SECRETsecret0123456789abcdefXYZW';
+const KEY = 'sk-proj-SECRET.secret0123456789abcdefXYZW';
 
 describe('Secret (S4)', () => {
   const secret = new Secret(KEY);

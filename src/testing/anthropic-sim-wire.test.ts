@@ -3,7 +3,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { fault } from './faults.js';
 import { createSimulatedProvider, type SimulatedProvider } from './simulated-provider.js';
 
-const KEY = 'sk-ant-api03-test-simulator-0123456789';
+const KEY = 'sk-ant-api03.test-simulator-0123456789';
 const params = {
   model: 'claude-sonnet-4-6',
   max_tokens: 100,

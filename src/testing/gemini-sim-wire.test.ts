@@ -4,7 +4,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { fault } from './faults.js';
 import { createSimulatedProvider, type SimulatedProvider } from './simulated-provider.js';
 
-const KEY = 'AIzaSimTestKey0123456789abcdefABCDEFGHIJ';
+const KEY = 'AIza.SimTestKey0123456789abcdefABCDEFGHIJ';
 const TOKEN = 'ya29.simulator-static-token-0123456789';
 
 /** The official @google/genai SDK must parse everything the simulated Gemini wire sends. */

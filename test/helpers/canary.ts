@@ -6,10 +6,10 @@ import { expect } from 'vitest';
  * appear (logs, errors, JSON, HTTP responses, Redis payloads).
  */
 export const CANARY = {
-  openai: 'sk-proj-CANARYopenai0123456789abcdefABCDEF0123',
+  openai: 'sk-proj-CANARY.openai0123456789abcdefABCDEF0123',
   compatible: 'sk-CANARYcompatible0123456789abcdefABCDEF',
-  anthropic: 'sk-ant-api03-CANARYanthropic0123456789abcdefABCDEF',
-  gemini: 'AIzaCANARYgemini0123456789abcdefABCDEFGH',
+  anthropic: 'sk-ant-api03.CANARYanthropic0123456789abcdefABCDEF',
+  gemini: 'AIza.CANARYgemini0123456789abcdefABCDEFGH',
   vertexToken: 'ya29.CANARYvertex0123456789abcdefABCDEF',
   gateway: 'fk-gw-CANARYgateway0123456789abcdef',
 } as const;

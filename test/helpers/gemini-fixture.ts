@@ -13,7 +13,7 @@ import {
   type SimulatedProvider,
 } from '../../src/testing/simulated-provider.js';
 
-export const GEMINI_KEY = 'AIzaTESTKEYgemini0123456789abcdefABCDEFGH';
+export const GEMINI_KEY = 'AIza.TESTKEYgemini0123456789abcdefABCDEFGH';
 export const GEMINI_MODEL = 'gemini-2.5-flash';
 export const call = { correlationId: 'req_test', logger: silentLogger };
 

@@ -16,7 +16,7 @@ import {
 } from '../../testing/simulated-provider.js';
 import { AnthropicProvider } from './anthropic-provider.js';
 
-const KEY = 'sk-ant-api03-TESTKEYerrors0123456789abcdefABCDEF';
+const KEY = 'sk-ant-api03.TESTKEYerrors0123456789abcdefABCDEF';
 const MODEL = 'claude-sonnet-4-6';
 const call = { correlationId: 'req_test', logger: silentLogger };
 const request = { model: MODEL, messages: [{ role: 'user' as const, content: 'Hi' }] };
@@ -171,7 +171,7 @@ describe('AnthropicProvider error mapping over HTTP', () => {
           {
             name: 'claude',
             type: 'anthropic',
-            apiKey: 'sk-ant-api03-WRONGKEY0123456789abcdef',
+            apiKey: 'sk-ant-api03.WRONGKEY0123456789abcdef',
             model: MODEL,
             baseURL: sim.baseURL,
           },

@@ -14,7 +14,7 @@ import type { ProviderRequest } from '../provider.js';
 import { AnthropicProvider } from './anthropic-provider.js';
 import { JSON_OBJECT_INSTRUCTION } from './convert-to-anthropic-request.js';
 
-const KEY = 'sk-ant-api03-TESTKEYanthropic0123456789abcdefABCDEF';
+const KEY = 'sk-ant-api03.TESTKEYanthropic0123456789abcdefABCDEF';
 const MODEL = 'claude-sonnet-4-6';
 const call = { correlationId: 'req_test', logger: silentLogger };
 

@@ -12,7 +12,7 @@ import {
 } from '../../testing/simulated-provider.js';
 import { AnthropicProvider } from './anthropic-provider.js';
 
-const KEY = 'sk-ant-api03-TESTKEYresponse0123456789abcdefABCDEF';
+const KEY = 'sk-ant-api03.TESTKEYresponse0123456789abcdefABCDEF';
 const MODEL = 'claude-sonnet-4-6';
 const call = { correlationId: 'req_test', logger: silentLogger };
 const request = { model: MODEL, messages: [{ role: 'user' as const, content: 'Hi' }] };

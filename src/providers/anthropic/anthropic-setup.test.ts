@@ -15,7 +15,7 @@ import {
 import type { ProviderRequest } from '../provider.js';
 import { AnthropicProvider } from './anthropic-provider.js';
 
-const KEY = 'sk-ant-api03-TESTKEYanthropic0123456789abcdefABCDEF';
+const KEY = 'sk-ant-api03.TESTKEYanthropic0123456789abcdefABCDEF';
 const MODEL = 'claude-sonnet-4-6';
 const call = { correlationId: 'req_test', logger: silentLogger };
 
@@ -111,7 +111,7 @@ describe('AnthropicProvider setup and health', () => {
     expect(sim.chatCalls).toBe(0);
 
     const wrong = new AnthropicProvider(
-      anthropicConfig({ baseURL: sim.baseURL, apiKey: 'sk-ant-wrong-key-0123456789' }),
+      anthropicConfig({ baseURL: sim.baseURL, apiKey: 'sk-ant-wrong.key-0123456789' }),
       { clock: systemClock, logger: silentLogger },
     );
     const failed = await wrong.healthCheck();

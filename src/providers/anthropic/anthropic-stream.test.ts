@@ -21,7 +21,7 @@ import {
 import type { StreamChunk } from '../../types/stream-chunk.js';
 import { AnthropicProvider } from './anthropic-provider.js';
 
-const KEY = 'sk-ant-api03-TESTKEYstream0123456789abcdefABCDEF';
+const KEY = 'sk-ant-api03.TESTKEYstream0123456789abcdefABCDEF';
 const MODEL = 'claude-sonnet-4-6';
 const call = { correlationId: 'req_test', logger: silentLogger };
 const request = { model: MODEL, messages: [{ role: 'user' as const, content: 'Hi' }] };

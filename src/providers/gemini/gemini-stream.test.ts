@@ -18,7 +18,7 @@ import {
 import type { StreamChunk } from '../../types/stream-chunk.js';
 import { GeminiProvider } from './gemini-provider.js';
 
-const KEY = 'AIzaTESTKEYstream0123456789abcdefABCDEFGH';
+const KEY = 'AIza.TESTKEYstream0123456789abcdefABCDEFGH';
 const MODEL = 'gemini-2.5-flash';
 const call = { correlationId: 'req_test', logger: silentLogger };
 const request = { model: MODEL, messages: [{ role: 'user' as const, content: 'Hi' }] };

@@ -20,7 +20,7 @@ import {
 import type { ProviderRequest } from '../provider.js';
 import { OpenAIProvider } from './openai-provider.js';
 
-const KEY = 'sk-proj-TESTKEYopenai0123456789abcdefABCDEF';
+const KEY = 'sk-proj-TESTKE.Yopenai0123456789abcdefABCDEF';
 const call = { correlationId: 'req_test', logger: silentLogger };
 
 function providerConfig(overrides: Partial<ProviderConfigInput> = {}) {

@@ -18,7 +18,7 @@ import {
 import type { StreamChunk } from '../../types/stream-chunk.js';
 import { OpenAIProvider } from './openai-provider.js';
 
-const KEY = 'sk-proj-TESTKEYstream0123456789abcdefABCDEF';
+const KEY = 'sk-proj-TESTKE.Ystream0123456789abcdefABCDEF';
 const call = { correlationId: 'req_test', logger: silentLogger };
 const request = { model: 'gpt-4o-mini', messages: [{ role: 'user' as const, content: 'Hi' }] };
 

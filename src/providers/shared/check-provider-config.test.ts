@@ -29,7 +29,7 @@ describe('provider validators (advisory only)', () => {
         name: 'p',
         type: 'anthropic',
         model: 'claude-sonnet-4-5',
-        apiKey: 'sk-proj-not-anthropic-0123456789',
+        apiKey: 'sk-proj-not.anthropic-0123456789',
       },
       'sk-ant-',
     ],
@@ -59,7 +59,7 @@ describe('provider validators (advisory only)', () => {
       name: 'p',
       type: 'anthropic',
       model: 'claude-sonnet-4-5',
-      apiKey: 'sk-ant-api03-right-shape-0123',
+      apiKey: 'sk-ant-api03.right-shape-0123',
     });
     expect(logs.lines()).toHaveLength(0);
   });
