@@ -1,58 +1,29 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { parseConfig } from '../../config/parse-config.js';
-import type {
-  AnthropicProviderConfig,
-  ProviderConfigInput,
-} from '../../config/provider-config-schema.js';
+import { describe, expect, it } from 'vitest';
 import { systemClock } from '../../internal/clock.js';
 import { silentLogger } from '../../internal/logger.js';
-import {
-  createSimulatedProvider,
-  type SimulatedProvider,
-} from '../../testing/simulated-provider.js';
-import type { ProviderRequest } from '../provider.js';
 import { AnthropicProvider } from './anthropic-provider.js';
+import {
+  ANTHROPIC_KEY,
+  ANTHROPIC_MODEL,
+  anthropicCall,
+  anthropicConfig,
+  anthropicRequest,
+  useAnthropicSim,
+} from '../../../test/helpers/anthropic-fixture.js';
 import { JSON_OBJECT_INSTRUCTION } from './convert-to-anthropic-request.js';
 
-const KEY = 'sk-ant-api03.TESTKEYanthropic0123456789abcdefABCDEF';
-const MODEL = 'claude-sonnet-4-6';
-const call = { correlationId: 'req_test', logger: silentLogger };
-
-function anthropicConfig(overrides: Partial<ProviderConfigInput> = {}) {
-  const config = parseConfig(
-    { providers: [{ name: 'claude', type: 'anthropic', apiKey: KEY, model: MODEL, ...overrides }] },
-    { env: false },
-  );
-  return config.providers[0] as AnthropicProviderConfig;
-}
-
-const request = (extra: Partial<ProviderRequest> = {}): ProviderRequest => ({
-  model: MODEL,
-  messages: [{ role: 'user', content: 'Hi' }],
-  ...extra,
-});
+const KEY = ANTHROPIC_KEY;
+const MODEL = ANTHROPIC_MODEL;
+const call = anthropicCall;
+const request = anthropicRequest;
 
 describe('AnthropicProvider request conversion over HTTP', () => {
-  let sim: SimulatedProvider;
-  let provider: AnthropicProvider;
+  const fx = useAnthropicSim();
 
-  beforeAll(async () => {
-    sim = await createSimulatedProvider({ apiKey: KEY, wire: 'anthropic' });
-    provider = new AnthropicProvider(anthropicConfig({ baseURL: sim.baseURL }), {
-      clock: systemClock,
-      logger: silentLogger,
-    });
-  });
-  afterAll(async () => {
-    await provider.close();
-    await sim.close();
-  });
-  beforeEach(() => sim.reset());
-
-  const sent = () => sim.requests[0]?.body as Record<string, unknown>;
+  const sent = () => fx.sim().requests[0]?.body as Record<string, unknown>;
 
   it('sends every unified field in its Anthropic wire form', async () => {
-    await provider.chat(
+    await fx.provider().chat(
       request({
         messages: [
           { role: 'system', content: 'Be brief.' },
@@ -112,7 +83,7 @@ describe('AnthropicProvider request conversion over HTTP', () => {
       }),
       call,
     );
-    const recorded = sim.requests[0];
+    const recorded = fx.sim().requests[0];
     expect(recorded?.url).toBe('/v1/messages');
     expect(recorded?.headers['x-api-key']).toBe(KEY);
     expect(recorded?.headers['anthropic-version']).toBe('2023-06-01');
@@ -181,7 +152,7 @@ describe('AnthropicProvider request conversion over HTTP', () => {
   });
 
   it('always sends max_tokens (defaultMaxTokens), clamps temperature to 1 and lists a single stop', async () => {
-    await provider.chat(request({ temperature: 1.5, stop: 'END' }), call);
+    await fx.provider().chat(request({ temperature: 1.5, stop: 'END' }), call);
     expect(sent()).toEqual({
       model: MODEL,
       messages: [{ role: 'user', content: 'Hi' }],
@@ -192,7 +163,7 @@ describe('AnthropicProvider request conversion over HTTP', () => {
   });
 
   it('merges consecutive same-role turns, leads with tool results and drops empty text', async () => {
-    await provider.chat(
+    await fx.provider().chat(
       request({
         messages: [
           { role: 'user', content: 'a' },
@@ -240,7 +211,7 @@ describe('AnthropicProvider request conversion over HTTP', () => {
     [undefined, true, undefined],
     [undefined, undefined, undefined],
   ] as const)('maps toolChoice %s with parallelToolCalls %s', async (choice, parallel, wire) => {
-    await provider.chat(
+    await fx.provider().chat(
       request({
         tools,
         ...(choice === undefined ? {} : { toolChoice: choice }),
@@ -252,13 +223,13 @@ describe('AnthropicProvider request conversion over HTTP', () => {
   });
 
   it('sends no tool_choice without tools', async () => {
-    await provider.chat(request({ toolChoice: 'none', parallelToolCalls: false }), call);
+    await fx.provider().chat(request({ toolChoice: 'none', parallelToolCalls: false }), call);
     expect(sent()).not.toHaveProperty('tool_choice');
     expect(sent()).not.toHaveProperty('tools');
   });
 
   it('asks for a JSON object through a system instruction (Anthropic has no schemaless JSON mode)', async () => {
-    await provider.chat(
+    await fx.provider().chat(
       request({
         messages: [
           { role: 'system', content: 'Be brief.' },
@@ -270,17 +241,17 @@ describe('AnthropicProvider request conversion over HTTP', () => {
     );
     expect(sent().system).toBe(`Be brief.\n\n${JSON_OBJECT_INSTRUCTION}`);
     expect(sent()).not.toHaveProperty('output_config');
-    await provider.chat(request({ responseFormat: { type: 'text' } }), call);
-    expect(sim.requests[1]?.body).not.toHaveProperty('system');
+    await fx.provider().chat(request({ responseFormat: { type: 'text' } }), call);
+    expect(fx.sim().requests[1]?.body).not.toHaveProperty('system');
   });
 
   it('drops temperature, top_p and top_k for API version 2026-10-21, which refuses them', async () => {
     const newer = new AnthropicProvider(
-      anthropicConfig({ baseURL: sim.baseURL, anthropicVersion: '2026-10-21' }),
+      anthropicConfig({ baseURL: fx.sim().baseURL, anthropicVersion: '2026-10-21' }),
       { clock: systemClock, logger: silentLogger },
     );
     await newer.chat(request({ temperature: 0.3, topP: 0.5, topK: 3, maxTokens: 9 }), call);
-    expect(sim.requests[0]?.headers['anthropic-version']).toBe('2026-10-21');
+    expect(fx.sim().requests[0]?.headers['anthropic-version']).toBe('2026-10-21');
     expect(sent()).toEqual({
       model: MODEL,
       messages: [{ role: 'user', content: 'Hi' }],

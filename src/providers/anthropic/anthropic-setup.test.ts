@@ -1,54 +1,24 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { parseConfig } from '../../config/parse-config.js';
-import type {
-  AnthropicProviderConfig,
-  ProviderConfigInput,
-} from '../../config/provider-config-schema.js';
+import { describe, expect, it } from 'vitest';
 import { ValidationError } from '../../errors/validation-error.js';
 import { systemClock } from '../../internal/clock.js';
 import { silentLogger } from '../../internal/logger.js';
 import { fault } from '../../testing/faults.js';
-import {
-  createSimulatedProvider,
-  type SimulatedProvider,
-} from '../../testing/simulated-provider.js';
-import type { ProviderRequest } from '../provider.js';
+import { createSimulatedProvider } from '../../testing/simulated-provider.js';
 import { AnthropicProvider } from './anthropic-provider.js';
+import {
+  ANTHROPIC_KEY,
+  anthropicCall,
+  anthropicConfig,
+  anthropicRequest,
+  useAnthropicSim,
+} from '../../../test/helpers/anthropic-fixture.js';
 
-const KEY = 'sk-ant-api03.TESTKEYanthropic0123456789abcdefABCDEF';
-const MODEL = 'claude-sonnet-4-6';
-const call = { correlationId: 'req_test', logger: silentLogger };
-
-function anthropicConfig(overrides: Partial<ProviderConfigInput> = {}) {
-  const config = parseConfig(
-    { providers: [{ name: 'claude', type: 'anthropic', apiKey: KEY, model: MODEL, ...overrides }] },
-    { env: false },
-  );
-  return config.providers[0] as AnthropicProviderConfig;
-}
-
-const request = (extra: Partial<ProviderRequest> = {}): ProviderRequest => ({
-  model: MODEL,
-  messages: [{ role: 'user', content: 'Hi' }],
-  ...extra,
-});
+const KEY = ANTHROPIC_KEY;
+const call = anthropicCall;
+const request = anthropicRequest;
 
 describe('AnthropicProvider input Anthropic cannot express', () => {
-  let sim: SimulatedProvider;
-  let provider: AnthropicProvider;
-
-  beforeAll(async () => {
-    sim = await createSimulatedProvider({ apiKey: KEY, wire: 'anthropic' });
-    provider = new AnthropicProvider(anthropicConfig({ baseURL: sim.baseURL }), {
-      clock: systemClock,
-      logger: silentLogger,
-    });
-  });
-  afterAll(async () => {
-    await provider.close();
-    await sim.close();
-  });
-  beforeEach(() => sim.reset());
+  const fx = useAnthropicSim();
 
   it.each([
     [
@@ -87,10 +57,13 @@ describe('AnthropicProvider input Anthropic cannot express', () => {
       'messages.0.content.0.url',
     ],
   ])('refuses %s with a ValidationError before any call', async (_what, messages, path) => {
-    const error = await provider.chat(request({ messages }), call).catch((e: unknown) => e);
+    const error = await fx
+      .provider()
+      .chat(request({ messages }), call)
+      .catch((e: unknown) => e);
     expect(ValidationError.isInstance(error)).toBe(true);
     expect((error as ValidationError).path).toBe(path);
-    expect(sim.requests).toHaveLength(0);
+    expect(fx.sim().requests).toHaveLength(0);
   });
 });
 
