@@ -23,4 +23,4 @@ export const systemClock: Clock = { now: () => Date.now(), schedule: scheduleRea
 
 /** Schedules on the clock's timers, or on real unref'd timers when it has none. */
 export const scheduleOn = (clock: Clock, callback: () => void, ms: number): (() => void) =>
-  (clock.schedule ?? scheduleReal)(callback, ms);
+  clock.schedule ? clock.schedule(callback, ms) : scheduleReal(callback, ms);
