@@ -4,6 +4,8 @@ import Fastify, {
   type FastifyError,
   type FastifyInstance,
 } from 'fastify';
+import type { ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
 import type { FlexiAI } from '../client/flexiai.js';
 import type { ServerConfig } from '../config/config-schema.js';
 import { createCorrelationId } from '../internal/ids.js';
@@ -63,7 +65,9 @@ export function createGateway(options: GatewayOptions): FastifyInstance {
     if (!keyCheck || request.url === '/health') return;
     // Runs before the body is read: a wrong key costs no body parsing.
     if (!keyCheck(request.headers.authorization)) {
-      void reply.code(401).header('www-authenticate', 'Bearer');
+      // Answer, then close the connection without reading the body (see closeUnread).
+      void reply.code(401).header('www-authenticate', 'Bearer').header('connection', 'close');
+      closeUnread(request.raw.socket, reply.raw);
       return reply.send(
         openAIError(
           'Invalid or missing gateway key (Authorization: Bearer <key>)',
@@ -135,4 +139,26 @@ export function createGateway(options: GatewayOptions): FastifyInstance {
   registerModels(app, options.client);
   registerHealth(app, options.client);
   return app;
+}
+
+/** How long a refused connection may stay half-closed for the client to read the answer. */
+const REFUSED_LINGER_MS = 2_000;
+
+/**
+ * After a refusal is sent, stops reading the connection and closes it: a client without a key
+ * cannot make the gateway read (or parse) one byte of its body, whatever Content-Length it
+ * announced. The socket is paused (the kernel's receive window fills and the sender blocks, at no
+ * cost to us), our side is ended so the client sees the answer and the end, and the socket is
+ * destroyed after a short linger if the client has not closed it by then.
+ */
+function closeUnread(socket: Socket, response: ServerResponse): void {
+  response.once('finish', () => {
+    // Node resumes an unread request body after the response ends (to discard it for keep-alive);
+    // pausing on the next tick, after that resume, stops it.
+    setImmediate(() => {
+      socket.pause();
+      socket.end();
+      setTimeout(() => socket.destroy(), REFUSED_LINGER_MS).unref();
+    });
+  });
 }

@@ -16,6 +16,7 @@ import {
 import { mapErrorToHttp } from '../map-error-to-http.js';
 import { openAIChatRequestSchema, type OpenAIChatRequest } from '../openai-chat-request-schema.js';
 import { SseWriter } from '../sse-writer.js';
+import { attemptsAtCommit } from '../stream-attempts.js';
 
 /** Upstream calls made (skips excluded), and the compact path for debugging: `a:500,b:ok`. */
 export function attemptHeaders(
@@ -86,7 +87,7 @@ async function streamCompletion(
     if (committed && context.model === (body.model ?? 'default')) context.model = committed.model;
     reply.hijack();
     sse.start(200, {
-      ...attemptHeaders(committed?.provider, committed?.attempts ?? []),
+      ...attemptHeaders(committed?.provider, attemptsAtCommit(committed)),
       'x-request-id': request.id,
     });
     await sse.send(JSON.stringify(roleChunk(context)));
