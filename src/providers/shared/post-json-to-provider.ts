@@ -5,6 +5,7 @@ import { inCallerPhase } from './caller-phase.js';
 import { header } from './headers.js';
 import { parseJsonBody } from './parse-json-body.js';
 import { parseWire } from './parse-wire.js';
+import { scrubErrorSecrets, scrubStreamErrors } from './scrub-error.js';
 import type { ProviderHttp } from './provider-http.js';
 import type { ErrorInBody, ErrorMapping } from './upstream-error.js';
 
@@ -58,6 +59,7 @@ export interface PostJsonOptions<R> {
  *    circuit untouched, and no upstream call.
  * 2. Upstream exchange: credentials, send, status, body, error-in-200, wire schema. Failures here
  *    are the provider's (typed by the adapter's mappers) and count as the failover rules say.
+ *    Every error leaving it (streamed ones included) is scrubbed of the call's secrets by value.
  */
 export async function postJsonToProvider<R>(options: PostJsonOptions<R>): Promise<R> {
   const target = options.http.target(options.model);
@@ -75,17 +77,18 @@ export async function postJsonToProvider<R>(options: PostJsonOptions<R>): Promis
     signal: options.signal,
     model: options.model,
   };
-  const context = (): ExchangeContext => ({
-    target,
-    secrets: endpoint.errors.secrets,
-    now: endpoint.errors.now(),
-  });
-  if (handler.kind === 'stream') {
-    const response = await options.http.streamOk(call, endpoint.errors);
+  const { secrets } = endpoint.errors;
+  const context = (): ExchangeContext => ({ target, secrets, now: endpoint.errors.now() });
+  try {
+    if (handler.kind === 'stream') {
+      const response = await options.http.streamOk(call, endpoint.errors);
+      return handler.handle(response, context());
+    }
+    const response = await options.http.sendOk(call, endpoint.errors);
     return handler.handle(response, context());
+  } catch (error) {
+    throw scrubErrorSecrets(error, secrets);
   }
-  const response = await options.http.sendOk(call, endpoint.errors);
-  return handler.handle(response, context());
 }
 
 export interface JsonResponseOptions<S extends z.ZodType, R> {
@@ -132,7 +135,13 @@ export function jsonResponse<S extends z.ZodType, R>(
   };
 }
 
-/** The stream success handler: the adapter maps the open SSE response to chunks. */
-export const streamResponse = <R>(
-  handle: (response: HttpStreamResponse, context: ExchangeContext) => R,
-): SuccessHandler<R> => ({ kind: 'stream', handle });
+/**
+ * The stream success handler: the adapter maps the open SSE response to chunks. Errors thrown
+ * while iterating are scrubbed of the call's secrets like every other error of the exchange.
+ */
+export const streamResponse = <T>(
+  handle: (response: HttpStreamResponse, context: ExchangeContext) => AsyncIterable<T>,
+): SuccessHandler<AsyncIterable<T>> => ({
+  kind: 'stream',
+  handle: (response, context) => scrubStreamErrors(handle(response, context), context.secrets),
+});
