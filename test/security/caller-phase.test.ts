@@ -1,4 +1,9 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import type * as OpenAIConvert from '../../src/providers/openai/convert-to-openai-request.js';
+import type * as AnthropicConvert from '../../src/providers/anthropic/convert-to-anthropic-request.js';
+import type * as GeminiConvert from '../../src/providers/gemini/convert-to-gemini-request.js';
+import type * as MergeOptions from '../../src/providers/shared/merge-provider-options.js';
+import type * as GeminiOptions from '../../src/providers/gemini/gemini-provider-options.js';
 import type { ProviderType } from '../../src/config/provider-config-schema.js';
 import { ProviderError } from '../../src/errors/provider-error.js';
 import { ValidationError } from '../../src/errors/validation-error.js';
@@ -21,10 +26,7 @@ const maybeThrow = (step: string): void => {
 };
 
 vi.mock('../../src/providers/openai/convert-to-openai-request.js', async (importOriginal) => {
-  const mod =
-    await importOriginal<
-      typeof import('../../src/providers/openai/convert-to-openai-request.js')
-    >();
+  const mod = await importOriginal<typeof OpenAIConvert>();
   return {
     ...mod,
     convertToOpenAIRequest: (...args: Parameters<typeof mod.convertToOpenAIRequest>) => {
@@ -34,10 +36,7 @@ vi.mock('../../src/providers/openai/convert-to-openai-request.js', async (import
   };
 });
 vi.mock('../../src/providers/anthropic/convert-to-anthropic-request.js', async (importOriginal) => {
-  const mod =
-    await importOriginal<
-      typeof import('../../src/providers/anthropic/convert-to-anthropic-request.js')
-    >();
+  const mod = await importOriginal<typeof AnthropicConvert>();
   return {
     ...mod,
     convertToAnthropicRequest: (...args: Parameters<typeof mod.convertToAnthropicRequest>) => {
@@ -47,10 +46,7 @@ vi.mock('../../src/providers/anthropic/convert-to-anthropic-request.js', async (
   };
 });
 vi.mock('../../src/providers/gemini/convert-to-gemini-request.js', async (importOriginal) => {
-  const mod =
-    await importOriginal<
-      typeof import('../../src/providers/gemini/convert-to-gemini-request.js')
-    >();
+  const mod = await importOriginal<typeof GeminiConvert>();
   return {
     ...mod,
     convertToGeminiRequest: (...args: Parameters<typeof mod.convertToGeminiRequest>) => {
@@ -60,8 +56,7 @@ vi.mock('../../src/providers/gemini/convert-to-gemini-request.js', async (import
   };
 });
 vi.mock('../../src/providers/shared/merge-provider-options.js', async (importOriginal) => {
-  const mod =
-    await importOriginal<typeof import('../../src/providers/shared/merge-provider-options.js')>();
+  const mod = await importOriginal<typeof MergeOptions>();
   return {
     ...mod,
     mergeProviderOptions: (...args: Parameters<typeof mod.mergeProviderOptions>) => {
@@ -71,8 +66,7 @@ vi.mock('../../src/providers/shared/merge-provider-options.js', async (importOri
   };
 });
 vi.mock('../../src/providers/gemini/gemini-provider-options.js', async (importOriginal) => {
-  const mod =
-    await importOriginal<typeof import('../../src/providers/gemini/gemini-provider-options.js')>();
+  const mod = await importOriginal<typeof GeminiOptions>();
   return {
     ...mod,
     thoughtSignaturesFrom: (...args: Parameters<typeof mod.thoughtSignaturesFrom>) => {
