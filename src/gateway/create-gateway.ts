@@ -151,7 +151,8 @@ const REFUSED_LINGER_MS = 2_000;
  * cost to us), our side is ended so the client sees the answer and the end, and the socket is
  * destroyed after a short linger if the client has not closed it by then.
  */
-function closeUnread(socket: Socket, response: ServerResponse): void {
+function closeUnread(socket: Socket | null, response: ServerResponse): void {
+  if (!socket) return;
   response.once('finish', () => {
     // Node resumes an unread request body after the response ends (to discard it for keep-alive);
     // pausing on the next tick, after that resume, stops it.

@@ -17,6 +17,7 @@ import type {
   ProviderRequest,
 } from '../provider.js';
 import { header } from '../shared/headers.js';
+import { inCallerPhase } from '../shared/caller-phase.js';
 import { HealthCheckCache } from '../shared/health-check-cache.js';
 import {
   jsonResponse,
@@ -189,9 +190,9 @@ export class GeminiProvider implements Provider {
         return mergeGeminiProviderOptions(converted, request.providerOptions, this.type, this.name);
       },
       endpoint: async () => {
-        const url = this.endpoint.call(
-          request.model,
-          stream ? 'streamGenerateContent' : 'generateContent',
+        // The model is the caller's (`provider/model`): a name the URL cannot hold is the caller's error.
+        const url = inCallerPhase(this.http.target(request.model), () =>
+          this.endpoint.call(request.model, stream ? 'streamGenerateContent' : 'generateContent'),
         );
         const auth = await this.auth(this.http.target(request.model));
         return {
