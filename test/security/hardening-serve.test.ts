@@ -206,27 +206,34 @@ describe('the front door', () => {
     socket.write(
       `POST /v1/chat/completions HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\ncontent-length: ${announced}\r\n\r\n`,
     );
-    // Keep sending for as long as the gateway keeps the connection; stop at 256 MiB. A gateway that
-    // reads the body takes it all; one that stops reading closes after the kernel buffers fill.
+    // Keep sending for as long as the gateway reads, up to 256 MiB, counting only what left our
+    // buffers. A gateway that reads the body takes it all; one that stops reading stalls us once
+    // the kernel buffers are full (a few MiB), and then closes the connection.
     const chunk = Buffer.alloc(1024 * 1024, 'a');
     const deadline = Date.now() + 60_000;
+    const closedOrDrained = () =>
+      new Promise<boolean>((resolve) => {
+        const timer = setTimeout(() => resolve(false), 2_000);
+        socket.once('drain', () => {
+          clearTimeout(timer);
+          resolve(true);
+        });
+        socket.once('close', () => {
+          clearTimeout(timer);
+          resolve(false);
+        });
+      });
     let written = 0;
     while (!closed && written < 256 * chunk.length && Date.now() < deadline) {
-      if (!socket.write(chunk)) {
-        await Promise.race([
-          new Promise((resolve) => socket.once('drain', resolve)),
-          new Promise((resolve) => socket.once('close', resolve)),
-          new Promise((resolve) => setTimeout(resolve, 250)),
-        ]);
-      }
-      written += chunk.length;
+      if (socket.write(chunk) || (await closedOrDrained())) written += chunk.length;
+      else break; // stalled: the gateway stopped reading
     }
+    // What got in is the kernel's buffers, not the gateway reading.
+    expect(written).toBeLessThan(64 * chunk.length);
+    await expect.poll(() => closed, { timeout: 60_000, interval: 100 }).toBe(true);
     socket.destroy();
     expect(response).toMatch(/^HTTP\/1\.1 401 /);
     expect(response.toLowerCase()).toContain('connection: close');
-    expect(closed).toBe(true);
-    // What got in before the close is the kernel's buffers, not the gateway reading.
-    expect(written).toBeLessThan(64 * chunk.length);
   }, 90_000);
 });
 
