@@ -29,6 +29,7 @@ import {
 import type { ChatRequest } from '../types/request.js';
 import type { ChatResponse } from '../types/response.js';
 import { ChatStream } from './chat-stream.js';
+import { checkRouteCapabilities } from './check-route-capabilities.js';
 import { runFailover } from './failover.js';
 import { parseChatRequest } from './parse-chat-request.js';
 import type { ProviderSlot } from './provider-slot.js';
@@ -140,7 +141,7 @@ export class FlexiAI {
   async chatCompletion(input: ChatRequest): Promise<ChatResponse> {
     if (this.closed) throw new ClientClosedError();
     const request = parseChatRequest(input);
-    const candidates = this.router.resolve(request.model);
+    const candidates = checkRouteCapabilities(request, this.router.resolve(request.model));
     const correlationId = request.correlationId ?? createCorrelationId();
     const log = new RequestLog(this.logger, correlationId, this.config.logging.logContent);
     const { signal, correlationId: _id, model: _model, ...rest } = request;
@@ -184,7 +185,9 @@ export class FlexiAI {
   chatCompletionStream(input: ChatRequest): ChatStream {
     if (this.closed) throw new ClientClosedError();
     const request = parseChatRequest(input);
-    const candidates = this.router.resolve(request.model).filter((c) => c.slot.provider.chatStream);
+    const candidates = checkRouteCapabilities(request, this.router.resolve(request.model)).filter(
+      (c) => c.slot.provider.chatStream,
+    );
     if (candidates.length === 0) {
       throw new ConfigurationError(
         `No provider for model "${request.model ?? 'default'}" supports streaming`,
@@ -221,6 +224,11 @@ export class FlexiAI {
         commit,
       ),
     );
+  }
+
+  /** Every model name a request may use (routes, providers, model ids): what `/v1/models` lists. */
+  listModels(): string[] {
+    return this.router.knownModels();
   }
 
   /** Every provider with its circuit state, cooldown and health. */

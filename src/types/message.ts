@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { contentPartSchema, textPartSchema } from './content-part.js';
+import { reasoningBlockSchema } from './reasoning.js';
 import { toolCallSchema } from './tool.js';
 
 const textContent = z.union([z.string(), z.array(textPartSchema).min(1)]);
@@ -22,6 +23,8 @@ export const assistantMessageSchema = z
     content: z.union([textContent, z.null()]).optional(),
     name: z.string().optional(),
     toolCalls: z.array(toolCallSchema).min(1).optional(),
+    /** The reasoning blocks of an earlier answer (`ChatResponse.reasoning`), sent back as they came. */
+    reasoning: z.array(reasoningBlockSchema).optional(),
   })
   .refine((m) => (m.content !== null && m.content !== undefined) || m.toolCalls !== undefined, {
     message: 'an assistant message needs content or toolCalls',

@@ -26,6 +26,17 @@ export interface FinishChunk {
   finishReason: FinishReason;
 }
 
+/** A piece of the model's reasoning (not output: it never commits a stream). */
+export interface ReasoningDeltaChunk {
+  type: 'reasoning-delta';
+  /** Thinking text. */
+  delta?: string;
+  /** The signature closing the current thinking block (Anthropic). */
+  signature?: string;
+  /** A whole redacted thinking block (Anthropic). */
+  redactedData?: string;
+}
+
 /** Upstream metadata that is not model output (completion id, model); never commits a stream. */
 export interface ResponseMetadataChunk {
   type: 'response-metadata';
@@ -33,6 +44,8 @@ export interface ResponseMetadataChunk {
   model?: string;
   requestId?: string;
   providerMetadata?: Record<string, unknown>;
+  /** Request fields the provider dropped (see `ChatResponse.droppedParams`). */
+  droppedParams?: string[];
 }
 
 export interface ErrorChunk {
@@ -46,6 +59,7 @@ export type StreamChunk =
   | UsageChunk
   | FinishChunk
   | ResponseMetadataChunk
+  | ReasoningDeltaChunk
   | ErrorChunk;
 
 /** A chunk that carries model output: the first one commits a stream to its provider. */

@@ -10,6 +10,7 @@ import type {
   ProviderDeps,
   ProviderRequest,
 } from '../provider.js';
+import { streamWithDroppedParams, withDroppedParams } from '../shared/dropped-params.js';
 import { header } from '../shared/headers.js';
 import { HealthCheckCache } from '../shared/health-check-cache.js';
 import { mergeProviderOptions } from '../shared/merge-provider-options.js';
@@ -72,10 +73,8 @@ export class AnthropicProvider implements Provider {
 
   async chat(request: ProviderRequest, options: ProviderCallOptions): Promise<ProviderChatResult> {
     const target = this.http.target(request.model);
-    const response = await this.http.sendOk(
-      this.messagesCall(request, options, false),
-      this.#errors,
-    );
+    const { call, droppedParams } = this.messagesCall(request, options, false);
+    const response = await this.http.sendOk(call, this.#errors);
     const requestId = header(response.headers, ANTHROPIC_REQUEST_ID_HEADER);
     const json = parseJsonBody(response.text, target, this.#secrets, response.status);
     const inBody = anthropicErrorObject(json, {
@@ -92,10 +91,10 @@ export class AnthropicProvider implements Provider {
       what: 'an Anthropic message',
       requestId,
     });
-    return mapAnthropicResponse(message, {
-      requestId,
-      created: Math.floor(this.clock.now() / 1000),
-    });
+    return withDroppedParams(
+      mapAnthropicResponse(message, { requestId, created: Math.floor(this.clock.now() / 1000) }),
+      droppedParams,
+    );
   }
 
   async chatStream(
@@ -103,16 +102,15 @@ export class AnthropicProvider implements Provider {
     options: ProviderCallOptions,
   ): Promise<AsyncIterable<StreamChunk>> {
     const target = this.http.target(request.model);
-    const response = await this.http.streamOk(
-      this.messagesCall(request, options, true),
-      this.#errors,
-    );
-    return mapAnthropicStream(decodeSse(response.body), {
+    const { call, droppedParams } = this.messagesCall(request, options, true);
+    const response = await this.http.streamOk(call, this.#errors);
+    const stream = mapAnthropicStream(decodeSse(response.body), {
       target,
       secrets: this.#secrets,
       requestId: header(response.headers, ANTHROPIC_REQUEST_ID_HEADER),
       complete: response.complete,
     });
+    return streamWithDroppedParams(stream, droppedParams);
   }
 
   /** `GET /v1/models?limit=1`: authenticated, cheap, no tokens spent. Cached for healthCheckTtlMs. */
@@ -133,7 +131,7 @@ export class AnthropicProvider implements Provider {
     request: ProviderRequest,
     options: ProviderCallOptions,
     stream: boolean,
-  ): ProviderHttpCall {
+  ): { call: ProviderHttpCall; droppedParams: string[] } {
     // Throws a ValidationError, before any network call, for what Anthropic cannot express.
     const converted = convertToAnthropicRequest(request, {
       defaultMaxTokens: this.config.defaultMaxTokens,
@@ -152,7 +150,7 @@ export class AnthropicProvider implements Provider {
       this.type,
       this.name,
     );
-    return {
+    const call: ProviderHttpCall = {
       url: new URL(`${this.baseURL}/v1/messages`),
       method: 'POST',
       headers: stream ? { ...this.#baseHeaders, accept: 'text/event-stream' } : this.#baseHeaders,
@@ -160,6 +158,7 @@ export class AnthropicProvider implements Provider {
       signal: options.signal,
       model: request.model,
     };
+    return { call, droppedParams: converted.droppedParams };
   }
 }
 

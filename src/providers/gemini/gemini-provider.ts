@@ -16,6 +16,8 @@ import type {
   ProviderDeps,
   ProviderRequest,
 } from '../provider.js';
+import { droppedParamsFor } from '../shared/capabilities.js';
+import { streamWithDroppedParams, withDroppedParams } from '../shared/dropped-params.js';
 import { header } from '../shared/headers.js';
 import { HealthCheckCache } from '../shared/health-check-cache.js';
 import { parseJsonBody } from '../shared/parse-json-body.js';
@@ -125,13 +127,14 @@ export class GeminiProvider implements Provider {
       status: response.status,
       what: 'a GenerateContentResponse',
     });
-    return mapGeminiResponse(generated, {
+    const result = mapGeminiResponse(generated, {
       target,
       secrets,
       requestId: header(response.headers, 'x-request-id'),
       now,
       signatures: this.signatures,
     });
+    return withDroppedParams(result, droppedParamsFor(this.type, request));
   }
 
   async chatStream(
@@ -141,13 +144,14 @@ export class GeminiProvider implements Provider {
     const target = this.http.target(request.model);
     const { call, secrets } = await this.generateCall(request, options, true);
     const response = await this.http.streamOk(call, this.errors(secrets));
-    return mapGeminiStream(decodeSse(response.body), {
+    const stream = mapGeminiStream(decodeSse(response.body), {
       target,
       secrets,
       requestId: header(response.headers, 'x-request-id'),
       now: () => this.clock.now(),
       signatures: this.signatures,
     });
+    return streamWithDroppedParams(stream, droppedParamsFor(this.type, request));
   }
 
   healthCheck(options: { signal?: AbortSignal; force?: boolean } = {}): Promise<HealthCheckResult> {

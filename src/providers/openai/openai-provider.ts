@@ -15,6 +15,8 @@ import type {
 } from '../provider.js';
 import { header } from '../shared/headers.js';
 import { HealthCheckCache } from '../shared/health-check-cache.js';
+import { droppedParamsFor } from '../shared/capabilities.js';
+import { streamWithDroppedParams, withDroppedParams } from '../shared/dropped-params.js';
 import { mergeProviderOptions } from '../shared/merge-provider-options.js';
 import { parseJsonBody } from '../shared/parse-json-body.js';
 import { parseWire } from '../shared/parse-wire.js';
@@ -77,8 +79,8 @@ export class OpenAIProvider implements Provider {
     };
     this.requestOptions =
       config.type === 'openai'
-        ? { maxTokensField: 'max_completion_tokens', sendTopK: false }
-        : { maxTokensField: 'max_tokens', sendTopK: true };
+        ? { maxTokensField: 'max_completion_tokens', sendTopK: false, providerType: config.type }
+        : { maxTokensField: 'max_tokens', sendTopK: true, providerType: config.type };
     this.health = new HealthCheckCache(config.healthCheckTtlMs, deps.clock);
   }
 
@@ -97,7 +99,10 @@ export class OpenAIProvider implements Provider {
       status: response.status,
       what: 'a chat completion',
     });
-    return mapOpenAIResponse(completion, header(response.headers, 'x-request-id'));
+    return withDroppedParams(
+      mapOpenAIResponse(completion, header(response.headers, 'x-request-id')),
+      droppedParamsFor(this.type, request),
+    );
   }
 
   async chatStream(
@@ -109,13 +114,14 @@ export class OpenAIProvider implements Provider {
       this.completionCall(request, options, true),
       this.#errors,
     );
-    return mapOpenAIStream(decodeSse(response.body), {
+    const stream = mapOpenAIStream(decodeSse(response.body), {
       target,
       secrets: this.#secrets,
       requestId: header(response.headers, 'x-request-id'),
       now: () => this.clock.now(),
       complete: response.complete,
     });
+    return streamWithDroppedParams(stream, droppedParamsFor(this.type, request));
   }
 
   healthCheck(options: { signal?: AbortSignal; force?: boolean } = {}): Promise<HealthCheckResult> {
