@@ -12,6 +12,7 @@ import { createGatewayKeyCheck } from './check-gateway-key.js';
 import { mapErrorToHttp } from './map-error-to-http.js';
 import { registerChatCompletions } from './routes/chat-completions.js';
 import { registerHealth } from './routes/health.js';
+import { registerResponses } from './routes/responses.js';
 import { registerModels } from './routes/models.js';
 
 export interface GatewayOptions {
@@ -132,6 +133,7 @@ export function createGateway(options: GatewayOptions): FastifyInstance {
   );
 
   registerChatCompletions(app, options.client);
+  registerResponses(app, options.client);
   registerModels(app, options.client);
   registerHealth(app, options.client);
   return app;

@@ -5,7 +5,16 @@ import { z } from 'zod';
  * OpenAI does), so a client never believes a parameter took effect when it did not. Sizes are
  * bounded: a body within the byte limit still cannot hold a million messages.
  */
-const textPart = z.strictObject({ type: z.literal('text'), text: z.string() });
+export const cacheControl = z.strictObject({
+  type: z.literal('ephemeral'),
+  ttl: z.enum(['5m', '1h']).optional(),
+});
+/** `cache_control` is Anthropic's prompt-caching mark, sent by clients that target Claude. */
+const textPart = z.strictObject({
+  type: z.literal('text'),
+  text: z.string(),
+  cache_control: cacheControl.optional(),
+});
 const imagePart = z.strictObject({
   type: z.literal('image_url'),
   image_url: z.strictObject({
@@ -13,7 +22,15 @@ const imagePart = z.strictObject({
     detail: z.enum(['auto', 'low', 'high']).optional(),
   }),
 });
-const contentPart = z.union([textPart, imagePart]);
+const filePart = z.strictObject({
+  type: z.literal('file'),
+  file: z.strictObject({
+    file_data: z.string().min(1).optional(),
+    file_id: z.string().min(1).optional(),
+    filename: z.string().optional(),
+  }),
+});
+const contentPart = z.union([textPart, imagePart, filePart]);
 
 const toolCall = z.strictObject({
   id: z.string().min(1),
@@ -110,8 +127,19 @@ export const openAIChatRequestSchema = z.strictObject({
   /** Accepted for compatibility; the gateway never stores completions. */
   store: z.boolean().nullish(),
   logprobs: z.literal(false, { error: 'logprobs are not supported' }).nullish(),
+  reasoning_effort: z.enum(['none', 'minimal', 'low', 'medium', 'high', 'xhigh']).nullish(),
+  service_tier: z.string().min(1).nullish(),
+  prompt_cache_key: z.string().min(1).nullish(),
+  safety_identifier: z.string().min(1).nullish(),
+  verbosity: z.enum(['low', 'medium', 'high']).nullish(),
+  logit_bias: z.record(z.string(), z.number()).nullish(),
+  modalities: z
+    .array(z.literal('text', { error: 'only text output is supported' }))
+    .max(1)
+    .nullish(),
   /** FlexiAI extension: pass-through fields per provider type (see docs/configuration.md). */
   provider_options: z.record(z.string(), z.record(z.string(), z.unknown())).optional(),
 });
 
 export type OpenAIChatRequest = z.infer<typeof openAIChatRequestSchema>;
+export type OpenAITextPart = z.infer<typeof textPart>;

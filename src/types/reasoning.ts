@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 /** How hard a reasoning model should think. `none` turns thinking off where a model allows it. */
-export const reasoningEffortSchema = z.enum(['none', 'minimal', 'low', 'medium', 'high']);
+export const reasoningEffortSchema = z.enum(['none', 'minimal', 'low', 'medium', 'high', 'xhigh']);
 export type ReasoningEffort = z.infer<typeof reasoningEffortSchema>;
 
 /**
@@ -45,6 +45,7 @@ export const EFFORT_BUDGET_TOKENS: Readonly<Record<Exclude<ReasoningEffort, 'non
   low: 2048,
   medium: 8192,
   high: 24_576,
+  xhigh: 32_768,
 };
 
 /** A budget as an effort, for providers that take an effort (OpenAI). */
@@ -53,5 +54,6 @@ export function effortOfBudget(budgetTokens: number): ReasoningEffort {
   if (budgetTokens <= EFFORT_BUDGET_TOKENS.minimal) return 'minimal';
   if (budgetTokens <= EFFORT_BUDGET_TOKENS.low) return 'low';
   if (budgetTokens <= EFFORT_BUDGET_TOKENS.medium) return 'medium';
-  return 'high';
+  if (budgetTokens <= EFFORT_BUDGET_TOKENS.high) return 'high';
+  return 'xhigh';
 }

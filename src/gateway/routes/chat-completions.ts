@@ -13,6 +13,7 @@ import {
   toOpenAICompletion,
   type ChunkContext,
 } from '../convert-to-openai-response.js';
+import { droppedParamsHeader } from '../dropped-params-header.js';
 import { mapErrorToHttp } from '../map-error-to-http.js';
 import { openAIChatRequestSchema, type OpenAIChatRequest } from '../openai-chat-request-schema.js';
 import { SseWriter } from '../sse-writer.js';
@@ -51,12 +52,19 @@ function onDisconnect(reply: FastifyReply, abort: () => void): void {
 export function registerChatCompletions(app: FastifyInstance, client: FlexiAI): void {
   app.post('/v1/chat/completions', async (request: FastifyRequest, reply: FastifyReply) => {
     const body = parseBody(request.body);
-    const unified: ChatRequest = { ...convertFromOpenAIRequest(body), correlationId: request.id };
+    const unified: ChatRequest = {
+      ...convertFromOpenAIRequest(body),
+      correlationId: request.id,
+      ...(client.config.server.strictParams ? { strictParams: true } : {}),
+    };
     if (body.stream) return streamCompletion(client, request, reply, body, unified);
     const controller = new AbortController();
     onDisconnect(reply, () => controller.abort());
     const response = await client.chatCompletion({ ...unified, signal: controller.signal });
-    void reply.headers(attemptHeaders(response.provider, response.attempts));
+    void reply.headers({
+      ...attemptHeaders(response.provider, response.attempts),
+      ...droppedParamsHeader(response.droppedParams),
+    });
     return toOpenAICompletion(response);
   });
 }
@@ -78,6 +86,7 @@ async function streamCompletion(
     includeUsage: body.stream_options?.include_usage === true,
   };
   let started = false;
+  let dropped: string[] | undefined;
   // The response starts only once the stream committed to a provider: a request no provider could
   // start still gets a proper HTTP error status, not a 200 with an error inside.
   const begin = async (): Promise<void> => {
@@ -87,6 +96,7 @@ async function streamCompletion(
     reply.hijack();
     sse.start(200, {
       ...attemptHeaders(committed?.provider, committed?.attempts ?? []),
+      ...droppedParamsHeader(dropped),
       'x-request-id': request.id,
     });
     await sse.send(JSON.stringify(roleChunk(context)));
@@ -95,6 +105,7 @@ async function streamCompletion(
     if (chunk.type === 'response-metadata') {
       if (chunk.id) context.id = completionId(chunk.id);
       if (chunk.model) context.model = chunk.model;
+      if (chunk.droppedParams) dropped = chunk.droppedParams;
       return;
     }
     for (const payload of toOpenAIChunks(chunk, context)) await sse.send(JSON.stringify(payload));
