@@ -176,7 +176,7 @@ describe('Anthropic thinking blocks in a tool-use conversation', () => {
   });
 });
 
-describe('reasoning through POST /v1/responses (Anthropic behind the gateway)', () => {
+describe('reasoning through the gateway (Anthropic behind it)', () => {
   let fleet: Fleet;
   let gateway: RunningGateway;
   let sdk: OpenAI;
@@ -248,4 +248,33 @@ describe('reasoning through POST /v1/responses (Anthropic behind the gateway)', 
       ]);
     },
   );
+
+  it('gives the thinking as reasoning_content in chat completions, plain and streamed', async () => {
+    fleet.sims[0]?.enqueue(fault.ok({ content: 'Answer', reasoning: thinking }));
+    const chat = await sdk.chat.completions.create({
+      model: 'default',
+      messages: [{ role: 'user', content: 'Hi' }],
+      reasoning_effort: 'low',
+    });
+    expect(chat.choices[0]?.message).toMatchObject({
+      content: 'Answer',
+      reasoning_content: thinking.text,
+    });
+    fleet.sims[0]?.enqueue(fault.ok({ content: 'Answer', reasoning: thinking }));
+    const stream = await sdk.chat.completions.create({
+      model: 'default',
+      messages: [{ role: 'user', content: 'Hi' }],
+      reasoning_effort: 'low',
+      stream: true,
+    });
+    let reasoning = '';
+    let content = '';
+    for await (const chunk of stream) {
+      const delta = chunk.choices[0]?.delta as { content?: string; reasoning_content?: string };
+      reasoning += delta?.reasoning_content ?? '';
+      content += delta?.content ?? '';
+    }
+    expect(reasoning).toBe(thinking.text);
+    expect(content).toBe('Answer');
+  });
 });
