@@ -160,6 +160,22 @@ describe('Anthropic thinking blocks in a tool-use conversation', () => {
     },
   );
 
+  it('turns thinking off (named in droppedParams) for a tool-use turn that came without thinking blocks', async () => {
+    fleet = await createFleet(['anthropic']);
+    const res = await fleet.ai.chatCompletion({
+      messages: secondTurn({
+        content: null,
+        toolCalls: [
+          { id: 'toolu_1', type: 'function', function: { name: 'weather', arguments: '{}' } },
+        ],
+      }),
+      tools: [weatherTool],
+      reasoning: { effort: 'low' },
+    });
+    expect(fleet.sims[0]?.requests.at(-1)?.body).not.toHaveProperty('thinking');
+    expect(res.droppedParams).toEqual(['reasoning']);
+  });
+
   it('leaves thinking out for other providers (a failover target cannot read Anthropic signatures)', async () => {
     fleet = await createFleet(['openai']);
     await fleet.ai.chatCompletion({

@@ -4,6 +4,7 @@ import type { ProviderRequest } from '../provider.js';
 import { droppedParamsFor } from '../shared/capabilities.js';
 import {
   convertToAnthropicMessages,
+  type AnthropicMessageParam,
   type AnthropicTextBlock,
 } from './convert-to-anthropic-messages.js';
 
@@ -85,6 +86,15 @@ function convertToolChoice(request: ProviderRequest): Record<string, unknown> | 
   return choice === undefined ? undefined : base;
 }
 
+/** Whether the conversation's last assistant turn used a tool without a leading thinking block. */
+function continuesUnthoughtToolUse(messages: readonly AnthropicMessageParam[]): boolean {
+  const last = messages.findLast((m) => m.role === 'assistant');
+  if (!last || typeof last.content === 'string') return false;
+  if (!last.content.some((block) => block.type === 'tool_use')) return false;
+  const first = last.content[0]?.type;
+  return first !== 'thinking' && first !== 'redacted_thinking';
+}
+
 /** The unified request as an Anthropic Messages API body (non-streaming). */
 export function convertToAnthropicRequest(
   request: ProviderRequest,
@@ -105,9 +115,13 @@ export function convertToAnthropicRequest(
     max_tokens: request.maxTokens ?? options.defaultMaxTokens,
   };
 
-  const budget = thinkingBudget(request, request.maxTokens);
+  const wanted = thinkingBudget(request, request.maxTokens);
+  // With thinking on, Anthropic refuses a tool-use turn whose assistant message does not start with
+  // its thinking block (e.g. the turn came from another provider): thinking is dropped instead.
+  const budget =
+    typeof wanted === 'number' && continuesUnthoughtToolUse(messages) ? 'drop' : wanted;
   const thinking = typeof budget === 'number';
-  if (thinking) {
+  if (typeof budget === 'number') {
     body.thinking = { type: 'enabled', budget_tokens: budget };
     // The budget comes out of max_tokens: without a caller limit, room is made for both.
     if (request.maxTokens === undefined) body.max_tokens = options.defaultMaxTokens + budget;
