@@ -1,7 +1,7 @@
 import OpenAI from 'openai';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { fault } from '../src/testing/faults.js';
-import { CANARY } from './helpers/canary.js';
+import { CANARY, expectNoCanary } from './helpers/canary.js';
 import { startGatewayFixture, type GatewayFixture } from './helpers/gateway-fixture.js';
 
 const weatherTool = {
@@ -268,5 +268,34 @@ describe('POST /v1/responses, driven by the official openai SDK', () => {
     expect(unknown.status).toBe(400);
     expect(await unknown.text()).toMatch(/made_up_field/);
     expect(fx.sims[0]?.chatCalls).toBe(0);
+  });
+
+  it('never shows a provider key echoed upstream: plain 502 body, or a failed stream', async () => {
+    for (const sim of fx.sims)
+      sim.setDefault(fault.status(500, { message: `echo ${CANARY.compatible}` }));
+    const plain = await fetch(`${fx.url}/v1/responses`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${CANARY.gateway}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'default', input: 'Hi' }),
+    });
+    expect(plain.status).toBe(502);
+    expectNoCanary(await plain.text(), 'responses error body');
+    for (const sim of fx.sims) sim.reset();
+
+    fx.sims[0]?.enqueue({
+      kind: 'stream-error',
+      afterChunks: 1,
+      message: `upstream broke, key ${CANARY.compatible}`,
+      reply: { content: 'partial answer here', chunkChars: 4 },
+    });
+    const streamed = await fetch(`${fx.url}/v1/responses`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${CANARY.gateway}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'default', input: 'Hi', stream: true }),
+    });
+    const text = await streamed.text();
+    expect(text).toContain('event: response.failed');
+    expect(text).not.toContain('response.completed');
+    expectNoCanary(text, 'responses stream');
   });
 });
