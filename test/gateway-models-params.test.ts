@@ -175,6 +175,22 @@ describe('OpenAI fields a provider cannot honour', () => {
     ).resolves.toBeTruthy();
   });
 
+  it('accepts OpenAI fields no provider receives (prediction, web_search_options) and names them dropped', async () => {
+    const extra = {
+      model: 'default',
+      messages: [{ role: 'user' as const, content: 'Hi' }],
+      prediction: { type: 'content' as const, content: 'Hi' },
+      web_search_options: {},
+    };
+    const { response } = await sdk.chat.completions.create(extra).withResponse();
+    expect(response.headers.get('x-flexiai-dropped-params')).toBe('prediction, web_search_options');
+    const sent = JSON.stringify(fleet.sims[0]?.requests.at(-1)?.body);
+    expect(sent).not.toMatch(/prediction|web_search/);
+    const refused = await strictSdk.chat.completions.create(extra).catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(OpenAI.BadRequestError);
+    expect((refused as Error).message).toMatch(/prediction/);
+  });
+
   it('still refuses fields that are not OpenAI fields at all', async () => {
     const error = await sdk.chat.completions
       .create({

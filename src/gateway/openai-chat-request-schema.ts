@@ -137,9 +137,15 @@ export const openAIChatRequestSchema = z.strictObject({
     .array(z.literal('text', { error: 'only text output is supported' }))
     .max(1)
     .nullish(),
+  /** OpenAI fields no provider adapter carries: accepted, never sent, named as dropped (see UNCARRIED_FIELDS). */
+  prediction: z.looseObject({ type: z.string() }).nullish(),
+  web_search_options: z.looseObject({}).nullish(),
   /** FlexiAI extension: pass-through fields per provider type (see docs/configuration.md). */
   provider_options: z.record(z.string(), z.record(z.string(), z.unknown())).optional(),
 });
 
 export type OpenAIChatRequest = z.infer<typeof openAIChatRequestSchema>;
 export type OpenAITextPart = z.infer<typeof textPart>;
+
+/** OpenAI request fields the gateway accepts but no provider receives: always reported as dropped. */
+export const UNCARRIED_FIELDS = ['prediction', 'web_search_options'] as const;
