@@ -12,5 +12,6 @@ export { systemClock, type Clock } from './internal/clock.js';
 export { Secret, maskSecret } from './internal/secret.js';
 export * from './providers/index.js';
 export * from './resilience/index.js';
+export * from './simple/index.js';
 export * from './state/index.js';
 export * from './types/index.js';

@@ -26,6 +26,11 @@ import {
   type StateSyncFactory,
   type SyncStatus,
 } from '../state/circuit-state-sync.js';
+import { createAsk, type AskFunction } from '../simple/ask.js';
+import type { CallOptions } from '../simple/call-options.js';
+import { createChatDecorator, type ChatDecorator } from '../simple/chat-decorator.js';
+import { createFn, type FnFactory } from '../simple/fn.js';
+import { setGlobalClient, setOwnedGlobalClient } from '../simple/global-client.js';
 import type { ChatRequest } from '../types/request.js';
 import type { ChatResponse } from '../types/response.js';
 import { ChatStream } from './chat-stream.js';
@@ -399,6 +404,26 @@ export class FlexiAI {
       throw new ConfigurationError(`A provider named "${name}" is already registered`);
     }
   }
+
+  // Simple API (src/simple, docs/simple-api.md): thin bindings of this client.
+  /** One question, the answer's text; with `schema`, the validated value. */
+  readonly ask: AskFunction = createAsk({ client: this });
+  /** Wraps a function mapping arguments to a prompt into a typed model call. */
+  readonly fn: FnFactory = createFn({ client: this });
+  /** `@ai.chat(options)`: a decorated method's body returns the prompt; callers get the answer. */
+  readonly chat: ChatDecorator = createChatDecorator({ client: this }, '@ai.chat');
+  /** A client from `config` becomes the global one of `chat`, `ask` and `fn` (the previous one it made is closed). */
+  static setGlobalConfig(
+    config: FlexiAIConfigInput,
+    defaults?: CallOptions,
+    options?: FlexiAIOptions,
+  ): FlexiAI {
+    const ai = new FlexiAI(config, options);
+    setOwnedGlobalClient(ai, defaults, () => ai.close());
+    return ai;
+  }
+  /** Makes `ai` the global client of `chat`, `ask` and `fn`; you keep owning (and closing) it. */
+  static readonly setGlobalClient: typeof setGlobalClient = setGlobalClient;
 }
 
 /** `createRedisStateSync`, loaded only when configured (ioredis is an optional peer dependency). */

@@ -18,7 +18,9 @@ export type ErrorCode =
   | 'malformed_response'
   | 'response_too_large'
   | 'content_filter'
-  | 'stream_interrupted';
+  | 'stream_interrupted'
+  | 'structured_output_invalid'
+  | 'chat_function_failed';
 
 export interface FlexiAIErrorOptions {
   cause?: unknown;
