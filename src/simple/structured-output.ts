@@ -77,11 +77,11 @@ export async function structuredCompletion<S extends AnySchema>(
   if (!Number.isInteger(maxRetries) || maxRetries < 0) {
     throw new ConfigurationError('Structured output: maxRetries must be a whole number >= 0');
   }
-  let messages = request.messages;
   const shaped =
     mode === 'json'
       ? jsonModeRequest(request, plan, options)
       : toolModeRequest(request, plan, options);
+  let messages = shaped.messages;
   for (let tries = 1; ; tries += 1) {
     const response = await client.chatCompletion({ ...shaped, messages });
     const { raw, call } = answerOf(response, mode, plan.schemaName);
