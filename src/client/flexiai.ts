@@ -26,11 +26,13 @@ import {
   type StateSyncFactory,
   type SyncStatus,
 } from '../state/circuit-state-sync.js';
-import { createAsk, type AskFunction } from '../simple/ask.js';
+import type { AskFunction } from '../simple/ask.js';
 import type { CallOptions } from '../simple/call-options.js';
-import { createChatDecorator, type ChatDecorator } from '../simple/chat-decorator.js';
-import { createFn, type FnFactory } from '../simple/fn.js';
+import type { ChatClient } from '../simple/chat-client.js';
+import type { ChatDecorator } from '../simple/chat-decorator.js';
+import type { FnFactory } from '../simple/fn.js';
 import { setGlobalClient, setOwnedGlobalClient } from '../simple/global-client.js';
+import { bindSimpleApi, type SimpleApi } from '../simple/simple-api.js';
 import type { ChatRequest } from '../types/request.js';
 import type { ChatResponse } from '../types/response.js';
 import { ChatStream } from './chat-stream.js';
@@ -405,13 +407,22 @@ export class FlexiAI {
     }
   }
 
-  // Simple API (src/simple, docs/simple-api.md): thin bindings of this client.
+  // Simple API (src/simple, docs/simple-api.md): thin bindings of this client. Getters and
+  // methods, not fields: tsup's CommonJS build (sucrase) rewrites a class field named like an
+  // export (`ask`, `fn`, `chat`) into an assignment to that export.
+  private simple: SimpleApi | undefined;
   /** One question, the answer's text; with `schema`, the validated value. */
-  readonly ask: AskFunction = createAsk({ client: this });
+  get ask(): AskFunction {
+    return (this.simple ??= bindSimpleApi(this)).ask;
+  }
   /** Wraps a function mapping arguments to a prompt into a typed model call. */
-  readonly fn: FnFactory = createFn({ client: this });
+  get fn(): FnFactory {
+    return (this.simple ??= bindSimpleApi(this)).fn;
+  }
   /** `@ai.chat(options)`: a decorated method's body returns the prompt; callers get the answer. */
-  readonly chat: ChatDecorator = createChatDecorator({ client: this }, '@ai.chat');
+  get chat(): ChatDecorator {
+    return (this.simple ??= bindSimpleApi(this)).chat;
+  }
   /** A client from `config` becomes the global one of `chat`, `ask` and `fn` (the previous one it made is closed). */
   static setGlobalConfig(
     config: FlexiAIConfigInput,
@@ -423,7 +434,9 @@ export class FlexiAI {
     return ai;
   }
   /** Makes `ai` the global client of `chat`, `ask` and `fn`; you keep owning (and closing) it. */
-  static readonly setGlobalClient: typeof setGlobalClient = setGlobalClient;
+  static setGlobalClient(ai: ChatClient, defaults?: CallOptions): void {
+    setGlobalClient(ai, defaults);
+  }
 }
 
 /** `createRedisStateSync`, loaded only when configured (ioredis is an optional peer dependency). */
