@@ -10,6 +10,8 @@ export type PromptSpec = CallOptions &
 export type PromptInput = string | Messages | PromptSpec;
 
 const PROMPT = Symbol.for('flexiai.prompt');
+/** Stops at the first non-blank character (no copy of the prompt, unlike trim()). */
+const NON_BLANK = /\S/;
 
 interface PromptMarker {
   readonly [PROMPT]: PromptInput | PromiseLike<PromptInput>;
@@ -83,7 +85,7 @@ export function resolvePrompt(input: unknown): ResolvedPrompt {
 
 /** One user message; an empty prompt is refused (it is always a mistake, and costs a call). */
 export function userMessages(text: string): Messages {
-  if (text.trim() === '') throw badPrompt('is empty');
+  if (!NON_BLANK.test(text)) throw badPrompt('is empty');
   return [{ role: 'user', content: text }];
 }
 
