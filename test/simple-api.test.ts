@@ -196,6 +196,29 @@ describe('simple API', () => {
       expect(fleet.sims[1]?.chatCalls).toBe(0);
     });
 
+    it('aborts with a signal given per call, combined with the function one', async () => {
+      fleet = await createFleet(1);
+      fleet.sims[0]?.setDefault({ kind: 'hang' });
+      const functionWide = new AbortController();
+      const slow = fleet.ai.fn(
+        { name: 'slow', signal: functionWide.signal },
+        (q: string, signal?: AbortSignal) => ({ prompt: q, signal }),
+      );
+      const perCall = new AbortController();
+      const first = slow('one', perCall.signal);
+      await expect.poll(() => fleet.sims[0]?.chatCalls, { timeout: 10_000 }).toBe(1);
+      perCall.abort();
+      await expect(first).rejects.toMatchObject({
+        code: 'chat_function_failed',
+        reason: 'aborted',
+        functionName: 'slow',
+      });
+      const second = slow('two');
+      await expect.poll(() => fleet.sims[0]?.chatCalls, { timeout: 10_000 }).toBe(2);
+      functionWide.abort();
+      await expect(second).rejects.toMatchObject({ reason: 'aborted' });
+    });
+
     it('keeps this for builders written as methods', async () => {
       fleet = await createFleet(1);
       const helper = {

@@ -213,6 +213,25 @@ describe('structuredCompletion', () => {
     );
   });
 
+  it('refuses a request whose responseFormat or toolChoice the schema would overwrite', async () => {
+    fleet = await createFleet(1);
+    await expect(
+      structuredCompletion(
+        fleet.ai,
+        { ...ask, responseFormat: { type: 'json_object' } },
+        { schema: Person },
+      ),
+    ).rejects.toThrow(/already has a responseFormat/);
+    await expect(
+      structuredCompletion(
+        fleet.ai,
+        { ...ask, toolChoice: 'auto' },
+        { schema: Person, mode: 'tool' },
+      ),
+    ).rejects.toThrow(/already has a toolChoice/);
+    expect(fleet.sims[0]?.chatCalls).toBe(0);
+  });
+
   it('refuses what is not a schema, a bad name or mode before any call', async () => {
     fleet = await createFleet(1);
     const client: ChatClient = fleet.ai;

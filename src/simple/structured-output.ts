@@ -77,6 +77,16 @@ export async function structuredCompletion<S extends AnySchema>(
   if (!Number.isInteger(maxRetries) || maxRetries < 0) {
     throw new ConfigurationError('Structured output: maxRetries must be a whole number >= 0');
   }
+  if (mode === 'json' && request.responseFormat !== undefined) {
+    throw new ConfigurationError(
+      'Structured output: the request already has a responseFormat; `schema` sets it (or use mode "tool")',
+    );
+  }
+  if (mode === 'tool' && request.toolChoice !== undefined) {
+    throw new ConfigurationError(
+      'Structured output: the request already has a toolChoice; mode "tool" forces the answer tool',
+    );
+  }
   const shaped =
     mode === 'json'
       ? jsonModeRequest(request, plan, options)
@@ -193,6 +203,7 @@ function toolModeRequest(
   return {
     ...request,
     tools: [
+      ...(request.tools ?? []),
       {
         type: 'function',
         function: {
