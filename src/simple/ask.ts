@@ -2,7 +2,11 @@ import { mergeCallOptions, type CallOptions, type Messages } from './call-option
 import { bindingOf, type ClientSource } from './client-source.js';
 import { toChatRequest, userMessages } from './prompt.js';
 import type { AnySchema, InferOutput } from './standard-schema.js';
-import { structuredCompletion, type StructuredOutputOptions } from './structured-output.js';
+import {
+  splitStructured,
+  structuredCompletion,
+  type StructuredOutputOptions,
+} from './structured-output.js';
 
 /** Options of `ask`: a system message, then any request field (`model`, sampling, `signal`, ...). */
 export type AskOptions = CallOptions;
@@ -19,15 +23,6 @@ export interface AskFunction {
   /** Asks one question (or sends messages) and gives the answer's text (`''` when it has none). */
   (prompt: string | Messages, options?: AskOptions): Promise<string>;
 }
-
-const STRUCTURED_KEYS = [
-  'schema',
-  'mode',
-  'schemaName',
-  'schemaDescription',
-  'jsonSchema',
-  'maxRetries',
-] as const;
 
 /** `ask` over one client, with defaults under the call's own options. */
 export function createAsk(source: ClientSource): AskFunction {
@@ -54,20 +49,3 @@ export function createAsk(source: ClientSource): AskFunction {
     return response.content ?? '';
   }) as AskFunction;
 }
-
-/** Splits structured-output options from request options. */
-export function splitStructured<T extends Partial<StructuredOutputOptions>>(
-  options: T,
-): { request: Omit<T, (typeof STRUCTURED_KEYS)[number]>; structured: StructuredOutputOptions } {
-  const { schema, mode, schemaName, schemaDescription, jsonSchema, maxRetries, ...request } =
-    options;
-  const structured: StructuredOutputOptions = { schema: schema as AnySchema };
-  if (mode !== undefined) structured.mode = mode;
-  if (schemaName !== undefined) structured.schemaName = schemaName;
-  if (schemaDescription !== undefined) structured.schemaDescription = schemaDescription;
-  if (jsonSchema !== undefined) structured.jsonSchema = jsonSchema;
-  if (maxRetries !== undefined) structured.maxRetries = maxRetries;
-  return { request, structured };
-}
-
-export { STRUCTURED_KEYS };

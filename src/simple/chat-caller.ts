@@ -1,10 +1,13 @@
 import { ChatFunctionError } from '../errors/chat-function-error.js';
-import { splitStructured } from './ask.js';
 import { mergeCallOptions, type CallOptions } from './call-options.js';
 import type { AnyChatFunctionOptions } from './chat-function-options.js';
 import { bindingOf, type ClientSource } from './client-source.js';
 import { resolvePrompt, silenceRejection, toChatRequest, unwrapPrompt } from './prompt.js';
-import { structuredCompletion, type StructuredOutputOptions } from './structured-output.js';
+import {
+  splitStructured,
+  structuredCompletion,
+  type StructuredOutputOptions,
+} from './structured-output.js';
 import { streamText } from './text-stream.js';
 
 /**

@@ -53,6 +53,23 @@ interface Plan {
   wrapped: boolean;
 }
 
+type StructuredKey = keyof StructuredOutputOptions;
+
+/** Splits structured-output options from the request options they were given with. */
+export function splitStructured<T extends Partial<StructuredOutputOptions>>(
+  options: T,
+): { request: Omit<T, StructuredKey>; structured: StructuredOutputOptions } {
+  const { schema, mode, schemaName, schemaDescription, jsonSchema, maxRetries, ...request } =
+    options;
+  const structured: StructuredOutputOptions = { schema: schema as AnySchema };
+  if (mode !== undefined) structured.mode = mode;
+  if (schemaName !== undefined) structured.schemaName = schemaName;
+  if (schemaDescription !== undefined) structured.schemaDescription = schemaDescription;
+  if (jsonSchema !== undefined) structured.jsonSchema = jsonSchema;
+  if (maxRetries !== undefined) structured.maxRetries = maxRetries;
+  return { request, structured };
+}
+
 const planCache = new WeakMap<object, Plan>();
 const NAME = /^[A-Za-z0-9_-]{1,64}$/;
 
