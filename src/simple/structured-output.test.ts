@@ -165,6 +165,39 @@ describe('structuredCompletion', () => {
     expect(String(retry[2]?.content)).toContain('- age:');
   });
 
+  it.each(['anthropic', 'gemini'] as const)(
+    'tool mode on %s: the forced tool call, a retry after a bad one, the value',
+    async (type) => {
+      fleet = await createFleet([type]);
+      const call = (id: string, args: string) => ({
+        id,
+        type: 'function' as const,
+        function: { name: 'person', arguments: args },
+      });
+      fleet.sims[0]?.enqueue(
+        fault.ok({
+          content: null,
+          toolCalls: [call('c1', '{"age":31}')],
+          finishReason: 'tool_calls',
+        }),
+        fault.ok({
+          content: null,
+          toolCalls: [call('c2', '{"name":"Ann","age":31}')],
+          finishReason: 'tool_calls',
+        }),
+      );
+      const result = await structuredCompletion(fleet.ai, ask, {
+        schema: Person,
+        mode: 'tool',
+        schemaName: 'person',
+      });
+      expect(result).toMatchObject({ value: { name: 'Ann', age: 31 }, tries: 2 });
+      expect(fleet.sims[0]?.chatCalls).toBe(2);
+      expect(JSON.stringify(fleet.sims[0]?.requests[0]?.body)).toContain('"person"');
+      expect(JSON.stringify(fleet.sims[0]?.requests[1]?.body)).toContain('- name:');
+    },
+  );
+
   it('sends a non-object schema wrapped in { value } and unwraps the answer', async () => {
     fleet = await createFleet(1);
     fleet.sims[0]?.enqueue(fault.ok({ content: '{"value":["a","b"]}' }));
