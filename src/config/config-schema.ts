@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { defaultsConfigSchema } from './defaults-config-schema.js';
 import { circuitBreakerSchema, providerConfigSchema } from './provider-config-schema.js';
 import { secretSchema } from './secret-schema.js';
 import { syncSchema } from './sync-config-schema.js';
@@ -53,6 +54,8 @@ export const configSchema = z
     sync: syncSchema.default({ backend: 'memory' }),
     server: serverSchema.default(serverSchema.parse({})),
     logging: loggingSchema.default(loggingSchema.parse({})),
+    /** Request defaults (system prompt, sampling, max tokens), per route on top. */
+    defaults: defaultsConfigSchema.optional(),
   })
   .superRefine((config, ctx) => {
     const names = new Set<string>();
@@ -83,6 +86,15 @@ export const configSchema = z
           });
         }
       });
+    }
+    for (const route of Object.keys(config.defaults?.routes ?? {})) {
+      if (route !== 'default' && !(route in config.routes) && !names.has(route)) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `names no route or provider: "${route}"`,
+          path: ['defaults', 'routes', route],
+        });
+      }
     }
     if (config.retry.initialDelayMs > config.retry.maxDelayMs) {
       ctx.addIssue({

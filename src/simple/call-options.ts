@@ -1,7 +1,7 @@
 import type { ChatRequest } from '../types/request.js';
 
 /** Request fields the simple API passes through to `chatCompletion` as they are. */
-export type RequestOptions = Pick<
+export type RequestFields = Pick<
   ChatRequest,
   | 'model'
   | 'temperature'
@@ -20,7 +20,7 @@ export type RequestOptions = Pick<
 >;
 
 /** Options of every simple call: a system message, then any request field (`model`, sampling, `signal`, ...). */
-export interface CallOptions extends RequestOptions {
+export interface CallOptions extends RequestFields {
   /** Sent as the first message, before the prompt. */
   system?: string;
 }

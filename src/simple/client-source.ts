@@ -1,4 +1,4 @@
-import type { ChatClient } from './chat-client.js';
+import type { ChatClient } from '../client/chat-client.js';
 import type { CallOptions } from './call-options.js';
 
 /** The client a simple call uses, with default options under the call's own. */

@@ -1,7 +1,7 @@
 import { ConfigurationError } from '../errors/configuration-error.js';
 import { createAsk, type AskFunction } from './ask.js';
 import type { CallOptions } from './call-options.js';
-import type { ChatClient } from './chat-client.js';
+import type { ChatClient } from '../client/chat-client.js';
 import { createChatDecorator, type ChatDecorator } from './chat-decorator.js';
 import { checkOptions } from './chat-function-options.js';
 import type { ClientBinding } from './client-source.js';

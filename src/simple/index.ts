@@ -1,6 +1,5 @@
 export type { AskFunction, AskOptions, AskSchemaOptions } from './ask.js';
-export type { CallOptions, Messages, RequestOptions } from './call-options.js';
-export type { ChatClient } from './chat-client.js';
+export type { CallOptions, Messages, RequestFields } from './call-options.js';
 export type { ChatDecorator, ChatMethodDecorator, Method } from './chat-decorator.js';
 export type {
   ChatFunctionBaseOptions,

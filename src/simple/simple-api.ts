@@ -1,5 +1,5 @@
 import { createAsk, type AskFunction } from './ask.js';
-import type { ChatClient } from './chat-client.js';
+import type { ChatClient } from '../client/chat-client.js';
 import { createChatDecorator, type ChatDecorator } from './chat-decorator.js';
 import { createFn, type FnFactory } from './fn.js';
 

@@ -4,7 +4,7 @@ import { ConfigurationError } from '../errors/configuration-error.js';
 import { StructuredOutputError } from '../errors/structured-output-error.js';
 import { fault } from '../testing/faults.js';
 import type { RecordedRequest } from '../testing/simulated-provider.js';
-import type { ChatClient } from './chat-client.js';
+import type { ChatClient } from '../client/chat-client.js';
 import type { StandardSchemaV1 } from './standard-schema.js';
 import { structuredCompletion } from './structured-output.js';
 import { createFleet, type Fleet } from '../../test/helpers/sim-fleet.js';

@@ -4,7 +4,7 @@ import { StructuredOutputError } from '../errors/structured-output-error.js';
 import type { ChatRequest } from '../types/request.js';
 import type { ChatResponse } from '../types/response.js';
 import type { ToolCall } from '../types/tool.js';
-import type { ChatClient } from './chat-client.js';
+import type { ChatClient } from '../client/chat-client.js';
 import {
   isStandardSchema,
   type AnySchema,

@@ -1,5 +1,5 @@
 import type { ChatRequest } from '../types/request.js';
-import type { ChatClient } from './chat-client.js';
+import type { ChatClient } from '../client/chat-client.js';
 
 /**
  * The answer's text as it streams. Failover before the first text is transparent (the ChatStream
