@@ -6,7 +6,8 @@
  *   config, transport, resilience, state   <- types, internal, errors (state may also read resilience
  *              and config: a shared backend parses its own `sync` section)
  *   providers  <- the above, transport, config; never resilience/state/client nor each other
- *   client     <- everything below
+ *   client     <- everything below (flexiai.ts also binds the simple API: ai.ask, ai.fn, @ai.chat)
+ *   simple     <- types, internal, errors, client (the simple API: ask, fn, @chat, structured output)
  *   gateway    <- client and below
  *   cli        <- anything; nothing imports cli
  *   testing    <- types, internal only (the simulated providers stay independent of our adapters)
@@ -41,7 +42,17 @@ module.exports = {
       'providers',
       'resilience',
       'state',
+      'simple',
     ]),
+    layer('simple', ['types', 'internal', 'errors', 'client']),
+    {
+      name: 'only-flexiai-binds-simple',
+      comment:
+        'In client/, only flexiai.ts imports simple/ (its thin ask/fn/chat bindings); simple/ builds on a ChatClient.',
+      severity: 'error',
+      from: { path: '^src/client/', pathNot: '^src/client/flexiai\\.ts$' },
+      to: { path: '^src/simple/' },
+    },
     layer('gateway', ['types', 'internal', 'errors', 'config', 'client', 'state', 'transport']),
     layer('testing', ['types', 'internal']),
     {

@@ -16,9 +16,15 @@ import {
   type StateSyncFactory,
   type SyncStatus,
 } from '../state/circuit-state-sync.js';
+import type { AskFunction } from '../simple/ask.js';
+import type { CallOptions } from '../simple/call-options.js';
+import type { ChatDecorator } from '../simple/chat-decorator.js';
+import type { FnFactory } from '../simple/fn.js';
+import { setGlobalClient, setOwnedGlobalClient } from '../simple/global-client.js';
+import { bindSimpleApi, type SimpleApi } from '../simple/simple-api.js';
 import type { ChatRequest } from '../types/request.js';
 import type { ChatResponse } from '../types/response.js';
-import type { ServableClient } from './chat-client.js';
+import type { ChatClient, ServableClient } from './chat-client.js';
 import { ChatExecutor } from './chat-executor.js';
 import { ChatStream, onStreamSettled } from './chat-stream.js';
 import { ClientEvents } from './client-events.js';
@@ -318,6 +324,37 @@ export class FlexiAI implements ServableClient {
     const parsed = parseChatRequest(request);
     record.validated = parsed;
     return parsed;
+  }
+
+  // Simple API (src/simple, docs/simple-api.md): thin bindings of this client. Getters and
+  // methods, not fields: tsup's CommonJS build (sucrase) rewrites a class field named like an
+  // export (`ask`, `fn`, `chat`) into an assignment to that export.
+  private simple: SimpleApi | undefined;
+  /** One question, the answer's text; with `schema`, the validated value. */
+  get ask(): AskFunction {
+    return (this.simple ??= bindSimpleApi(this)).ask;
+  }
+  /** Wraps a function mapping arguments to a prompt into a typed model call. */
+  get fn(): FnFactory {
+    return (this.simple ??= bindSimpleApi(this)).fn;
+  }
+  /** `@ai.chat(options)`: a decorated method's body returns the prompt; callers get the answer. */
+  get chat(): ChatDecorator {
+    return (this.simple ??= bindSimpleApi(this)).chat;
+  }
+  /** A client from `config` becomes the global one of `chat`, `ask` and `fn` (the previous one it made is closed). */
+  static setGlobalConfig(
+    config: FlexiAIConfigInput,
+    defaults?: CallOptions,
+    options?: FlexiAIOptions,
+  ): FlexiAI {
+    const ai = new FlexiAI(config, options);
+    setOwnedGlobalClient(ai, defaults, () => ai.close());
+    return ai;
+  }
+  /** Makes `ai` the global client of `chat`, `ask` and `fn`; you keep owning (and closing) it. */
+  static setGlobalClient(ai: ChatClient, defaults?: CallOptions): void {
+    setGlobalClient(ai, defaults);
   }
 }
 

@@ -1,6 +1,7 @@
 export * from './aborted-error.js';
 export * from './all-providers-failed-error.js';
 export * from './authentication-error.js';
+export * from './chat-function-error.js';
 export * from './circuit-open-error.js';
 export * from './client-closed-error.js';
 export * from './configuration-error.js';
@@ -16,5 +17,6 @@ export * from './provider-error.js';
 export * from './rate-limit-error.js';
 export * from './response-too-large-error.js';
 export * from './stream-interrupted-error.js';
+export * from './structured-output-error.js';
 export * from './timeout-error.js';
 export * from './validation-error.js';
