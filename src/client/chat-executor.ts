@@ -48,7 +48,7 @@ export class ChatExecutor {
     const request = ensureParsed(input);
     const candidates = this.options.fleet.router.resolve(request.model);
     const run = this.options.runOf(ctx);
-    const { signal, correlationId: _id, model: _model, ...rest } = request;
+    const { signal, correlationId: _id, model: _model, cache: _cache, ...rest } = request;
     const started = performance.now();
     const firstAttempt = run.attempts.length;
     const { value, attempt } = await runFailover({
@@ -87,7 +87,7 @@ export class ChatExecutor {
       );
     }
     const run = this.options.runOf(ctx);
-    const { signal, correlationId: _id, model: _model, ...rest } = request;
+    const { signal, correlationId: _id, model: _model, cache: _cache, ...rest } = request;
     return new ChatStream((controller) =>
       runChatStream(
         {
