@@ -7,6 +7,7 @@ import type { Logger } from '../internal/logger.js';
 import { cacheMiddleware, type CacheMiddleware } from './cache-middleware.js';
 import type { CacheStore } from './cache-store.js';
 import { MemoryCacheStore } from './memory-cache-store.js';
+import type { RedisCacheStore as RedisCacheStoreClass } from './redis/redis-cache-store.js';
 
 export interface CreateCacheDeps {
   clock: Clock;
@@ -60,16 +61,16 @@ async function loadRedisCacheStore(
   redis: RedisSyncConfig,
   maxValueBytes: number,
 ): Promise<CacheStore> {
-  let module: typeof import('./redis/index.js');
+  let RedisCacheStore: typeof RedisCacheStoreClass;
   try {
-    module = await import('./redis/index.js');
+    ({ RedisCacheStore } = await import('./redis/index.js'));
   } catch (cause) {
     throw new ConfigurationError(
       'cache.backend is "redis" but the Redis backend could not be loaded; install it with `npm install ioredis`',
       { cause },
     );
   }
-  const store = new module.RedisCacheStore({ redis, maxValueBytes });
+  const store = new RedisCacheStore({ redis, maxValueBytes });
   await store.ready();
   return store;
 }
