@@ -245,6 +245,7 @@ class ResponseCache implements CacheMiddleware {
       const locked = await this.lock(plan, ctx, settle);
       if ('answer' in locked) {
         settle({ kind: 'answer', response: locked.answer });
+        this.finish(flight, undefined);
         return { ...locked.answer, latencyMs: performance.now() - started };
       }
       release = locked.release;
@@ -259,7 +260,7 @@ class ResponseCache implements CacheMiddleware {
       throw error;
     }
     settle?.({ kind: 'answer', response });
-    void this.save(plan, response, ctx).finally(() => this.unlock(release));
+    void this.save(plan, response, ctx).finally(() => this.finish(flight, release));
     return response;
   }
 
@@ -277,6 +278,7 @@ class ResponseCache implements CacheMiddleware {
       const locked = await this.lock(plan, ctx, settle);
       if ('answer' in locked) {
         settle({ kind: 'answer', response: locked.answer });
+        this.finish(flight, undefined);
         return ChatStream.fromResponse({
           ...locked.answer,
           latencyMs: performance.now() - started,
@@ -288,7 +290,7 @@ class ResponseCache implements CacheMiddleware {
     onStreamSettled(live, (outcome) => {
       if (outcome.ok) {
         settle?.({ kind: 'answer', response: outcome.response });
-        void this.save(plan, outcome.response, ctx).finally(() => this.unlock(release));
+        void this.save(plan, outcome.response, ctx).finally(() => this.finish(flight, release));
       } else {
         settle?.(this.failure(outcome.error, ctx));
         void this.unlock(release);
@@ -337,6 +339,15 @@ class ResponseCache implements CacheMiddleware {
       }
       pause = Math.min(POLL_MAX_MS, Math.round(pause * 1.5));
     }
+  }
+
+  /** After the store: the in-process flight frees its key, and the cross-process lock goes. */
+  private async finish(
+    flight: Flight | undefined,
+    release: (() => Promise<void>) | undefined,
+  ): Promise<void> {
+    if (flight?.leader) flight.done();
+    await this.unlock(release);
   }
 
   private async unlock(release: (() => Promise<void>) | undefined): Promise<void> {

@@ -11,13 +11,23 @@ export type FlightResult =
   | { kind: 'retry' };
 
 export type Flight =
-  | { leader: true; settle(result: FlightResult): void }
+  | {
+      leader: true;
+      /**
+       * Hands the result to the followers. A failure frees the key at once; an answer keeps it
+       * taken (later arrivals get the answer too) until `done`, once the answer is stored.
+       */
+      settle(result: FlightResult): void;
+      /** Frees the key (the answer is stored, or will not be). */
+      done(): void;
+    }
   | { leader: false; result: Promise<FlightResult> };
 
 /**
  * Coalesces identical concurrent requests in this process: the first to ask for a key leads
- * (makes the call), the others follow (wait for its result). A key is free again once its leader
- * settled, so the next request on it reads the cache instead.
+ * (makes the call), the others follow (wait for its result). A key is free again once its
+ * leader's answer is stored (or its call failed), so the next request reads the cache instead;
+ * there is no moment when the answer is neither in flight nor stored.
  */
 export class SingleFlight {
   private readonly flights = new Map<string, Promise<FlightResult>>();
@@ -35,14 +45,18 @@ export class SingleFlight {
     });
     this.flights.set(key, result);
     let settled = false;
+    const done = (): void => {
+      if (this.flights.get(key) === result) this.flights.delete(key);
+    };
     return {
       leader: true,
       settle: (outcome) => {
         if (settled) return;
         settled = true;
-        if (this.flights.get(key) === result) this.flights.delete(key);
+        if (outcome.kind !== 'answer') done();
         resolve(outcome);
       },
+      done,
     };
   }
 }
