@@ -5,6 +5,7 @@ import { toPathIssues } from '../../internal/zod-issues.js';
 import type { Attempt } from '../../types/attempt.js';
 import type { ChatRequest } from '../../types/request.js';
 import type { StreamChunk } from '../../types/stream-chunk.js';
+import { CacheExchange } from '../cache-exchange.js';
 import { convertFromOpenAIRequest } from '../convert-from-openai-request.js';
 import {
   completionId,
@@ -53,14 +54,16 @@ export function registerChatCompletions(app: FastifyInstance, client: ServableCl
   app.post('/v1/chat/completions', async (request: FastifyRequest, reply: FastifyReply) => {
     const body = parseBody(request.body);
     const unified: ChatRequest = { ...convertFromOpenAIRequest(body), correlationId: request.id };
-    if (body.stream) return streamCompletion(client, request, reply, body, unified);
+    const cache = new CacheExchange(request);
+    if (body.stream) return streamCompletion(client, request, reply, body, unified, cache);
     const controller = new AbortController();
     onDisconnect(reply, () => controller.abort());
-    const response = await client.chatCompletion(
-      { ...unified, signal: controller.signal },
-      { gatewayKeyId: requestKeyId(request) },
-    );
-    void reply.headers(attemptHeaders(response.provider, response.attempts));
+    const sent = cache.apply({ ...unified, signal: controller.signal }, requestKeyId(request));
+    const response = await client.chatCompletion(sent.request, sent.options);
+    void reply.headers({
+      ...attemptHeaders(response.provider, response.attempts),
+      ...cache.headers(),
+    });
     return toOpenAICompletion(response);
   });
 }
@@ -71,8 +74,10 @@ async function streamCompletion(
   reply: FastifyReply,
   body: OpenAIChatRequest,
   unified: ChatRequest,
+  cache: CacheExchange,
 ): Promise<void> {
-  const stream = client.chatCompletionStream(unified, { gatewayKeyId: requestKeyId(request) });
+  const sent = cache.apply(unified, requestKeyId(request));
+  const stream = client.chatCompletionStream(sent.request, sent.options);
   onDisconnect(reply, () => stream.abort());
   const sse = new SseWriter(reply.raw);
   const context: ChunkContext = {
@@ -91,6 +96,7 @@ async function streamCompletion(
     reply.hijack();
     sse.start(200, {
       ...attemptHeaders(committed?.provider, committed?.attempts ?? []),
+      ...cache.headers(),
       'x-request-id': request.id,
     });
     await sse.send(JSON.stringify(roleChunk(context)));
