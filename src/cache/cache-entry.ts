@@ -62,9 +62,9 @@ export function toStoredAnswer(response: ChatResponse): StoredAnswer {
   };
 }
 
+/** The stored form of an entry: `{ v, at, exp, answer }` as JSON. */
 export function encodeEntry(answer: StoredAnswer, at: number, ttlMs: number): string {
-  const entry: CacheEntry = { v: CACHE_ENTRY_VERSION, at, exp: at + ttlMs, answer };
-  return JSON.stringify(entry);
+  return `{"v":${CACHE_ENTRY_VERSION},"at":${at},"exp":${at + ttlMs},"answer":${JSON.stringify(answer)}}`;
 }
 
 /** A stored value, or undefined when it is not JSON, of another format, or malformed. */

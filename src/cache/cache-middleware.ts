@@ -156,7 +156,8 @@ class ResponseCache implements CacheMiddleware {
     }
     const started = performance.now();
     for (;;) {
-      const stored = await this.read(plan, ctx);
+      const found = this.read(plan, ctx);
+      const stored = found instanceof Promise ? await found : found;
       if (stored) return this.hit(ctx, stored, started, false);
       const flight: Flight | undefined = this.options.coalesce
         ? this.flights.join(plan.key)
@@ -193,7 +194,8 @@ class ResponseCache implements CacheMiddleware {
     return ChatStream.defer(async () => {
       const started = performance.now();
       for (;;) {
-        const stored = await this.read(plan, ctx);
+        const found = this.read(plan, ctx);
+        const stored = found instanceof Promise ? await found : found;
         if (stored) return ChatStream.fromResponse(this.hit(ctx, stored, started, false));
         const flight: Flight | undefined = this.options.coalesce
           ? this.flights.join(plan.key)
@@ -260,7 +262,7 @@ class ResponseCache implements CacheMiddleware {
       throw error;
     }
     settle?.({ kind: 'answer', response });
-    void this.save(plan, response, ctx).finally(() => this.finish(flight, release));
+    this.keep(plan, response, ctx, flight, release);
     return response;
   }
 
@@ -290,7 +292,7 @@ class ResponseCache implements CacheMiddleware {
     onStreamSettled(live, (outcome) => {
       if (outcome.ok) {
         settle?.({ kind: 'answer', response: outcome.response });
-        void this.save(plan, outcome.response, ctx).finally(() => this.finish(flight, release));
+        this.keep(plan, outcome.response, ctx, flight, release);
       } else {
         settle?.(this.failure(outcome.error, ctx));
         void this.unlock(release);
@@ -342,12 +344,22 @@ class ResponseCache implements CacheMiddleware {
   }
 
   /** After the store: the in-process flight frees its key, and the cross-process lock goes. */
-  private async finish(
+  private finish(flight: Flight | undefined, release: (() => Promise<void>) | undefined): void {
+    if (flight?.leader) flight.done();
+    if (release) void this.unlock(release);
+  }
+
+  /** Stores the answer, then frees the flight and the lock (after the store, never before). */
+  private keep(
+    plan: Extract<Plan, { use: true }>,
+    response: ChatResponse,
+    ctx: RequestContext,
     flight: Flight | undefined,
     release: (() => Promise<void>) | undefined,
-  ): Promise<void> {
-    if (flight?.leader) flight.done();
-    await this.unlock(release);
+  ): void {
+    const saving = this.save(plan, response, ctx);
+    if (saving) void saving.finally(() => this.finish(flight, release));
+    else this.finish(flight, release);
   }
 
   private async unlock(release: (() => Promise<void>) | undefined): Promise<void> {
@@ -401,21 +413,44 @@ class ResponseCache implements CacheMiddleware {
     return { kind: 'failed', error };
   }
 
-  /** A stored answer, unless absent, unreadable, of another format, or stale. */
-  private async read(
+  /**
+   * A stored answer, unless absent, unreadable, of another format, or stale. Synchronous with a
+   * synchronous store (memory), so a hit costs no extra turn of the event loop.
+   */
+  private read(
     plan: Extract<Plan, { use: true }>,
     ctx: RequestContext,
-  ): Promise<StoredAnswer | undefined> {
-    const store = this.store ?? (this.loading ? await this.loading : undefined);
-    if (!store) return undefined;
-    let raw: string | undefined;
+  ): StoredAnswer | undefined | Promise<StoredAnswer | undefined> {
+    const store = this.store;
+    if (!store) {
+      return this.loading?.then((loaded) => (loaded ? this.read(plan, ctx) : undefined));
+    }
+    let raw: string | undefined | Promise<string | undefined>;
     try {
-      raw = await store.get(plan.key);
+      raw = store.get(plan.key);
     } catch (error) {
       this.fault(error, ctx);
       return undefined;
     }
-    this.healthy();
+    if (raw instanceof Promise) {
+      return raw.then(
+        (value) => this.decode(value, plan, ctx, store),
+        (error: unknown) => {
+          this.fault(error, ctx);
+          return undefined;
+        },
+      );
+    }
+    return this.decode(raw, plan, ctx, store);
+  }
+
+  private decode(
+    raw: string | undefined | null,
+    plan: Extract<Plan, { use: true }>,
+    ctx: RequestContext,
+    store: CacheStore,
+  ): StoredAnswer | undefined {
+    if (this.degraded) this.healthy();
     if (raw === undefined || raw === null) return undefined;
     const entry = decodeEntry(raw);
     if (!entry) {
@@ -429,35 +464,49 @@ class ResponseCache implements CacheMiddleware {
     return entry.answer;
   }
 
-  /** Stores an answer when it may be: complete, clean, of a listed provider, not too large. */
-  private async save(
+  /**
+   * Stores an answer when it may be: complete, clean, of a listed provider, not too large.
+   * Synchronous with a synchronous store; never throws (a fault is counted and logged).
+   */
+  private save(
     plan: Extract<Plan, { use: true }>,
     response: ChatResponse,
     ctx: RequestContext,
-  ): Promise<void> {
+  ): Promise<void> | undefined {
     const store = this.store;
-    if (!store || response.cached) return;
-    if (!this.finishReasons.has(response.finishReason)) return;
-    if (this.providers && !this.providers.has(response.provider)) return;
+    if (!store || response.cached) return undefined;
+    if (!this.finishReasons.has(response.finishReason)) return undefined;
+    if (this.providers && !this.providers.has(response.provider)) return undefined;
     const value = encodeEntry(toStoredAnswer(response), this.options.clock.now(), plan.ttlMs);
-    if (
-      value.length > this.options.maxValueBytes ||
-      Buffer.byteLength(value) > this.options.maxValueBytes
-    ) {
+    const max = this.options.maxValueBytes;
+    // UTF-8 takes at most 3 bytes per UTF-16 unit: measure only when it could be over.
+    if (value.length > max || (value.length * 3 > max && Buffer.byteLength(value) > max)) {
       this.counters.oversized += 1;
       ctx.logger.debug(
-        { bytes: Buffer.byteLength(value), maxValueBytes: this.options.maxValueBytes },
+        { bytes: Buffer.byteLength(value), maxValueBytes: max },
         'cache: answer larger than cache.maxValueBytes, not stored',
       );
-      return;
+      return undefined;
     }
+    let written: void | Promise<void>;
     try {
-      await store.set(plan.key, value, plan.ttlMs);
+      written = store.set(plan.key, value, plan.ttlMs);
     } catch (error) {
       this.fault(error, ctx);
-      return;
+      return undefined;
     }
-    this.healthy();
+    if (written instanceof Promise) {
+      return written.then(
+        () => this.stored(ctx),
+        (error: unknown) => this.fault(error, ctx),
+      );
+    }
+    this.stored(ctx);
+    return undefined;
+  }
+
+  private stored(ctx: RequestContext): void {
+    if (this.degraded) this.healthy();
     this.counters.stores += 1;
     this.emit(ctx, 'store');
   }

@@ -23,6 +23,13 @@ export type Flight =
     }
   | { leader: false; result: Promise<FlightResult> };
 
+/** One key's call in flight; its promise is made only once a follower waits (rarely). */
+interface Running {
+  result: FlightResult | undefined;
+  promise: Promise<FlightResult> | undefined;
+  resolve: ((result: FlightResult) => void) | undefined;
+}
+
 /**
  * Coalesces identical concurrent requests in this process: the first to ask for a key leads
  * (makes the call), the others follow (wait for its result). A key is free again once its
@@ -30,7 +37,7 @@ export type Flight =
  * there is no moment when the answer is neither in flight nor stored.
  */
 export class SingleFlight {
-  private readonly flights = new Map<string, Promise<FlightResult>>();
+  private readonly flights = new Map<string, Running>();
 
   get inFlight(): number {
     return this.flights.size;
@@ -38,25 +45,29 @@ export class SingleFlight {
 
   join(key: string): Flight {
     const running = this.flights.get(key);
-    if (running) return { leader: false, result: running };
-    let resolve!: (result: FlightResult) => void;
-    const result = new Promise<FlightResult>((r) => {
-      resolve = r;
-    });
-    this.flights.set(key, result);
-    let settled = false;
+    if (running) return { leader: false, result: this.follow(running) };
+    const flight: Running = { result: undefined, promise: undefined, resolve: undefined };
+    this.flights.set(key, flight);
     const done = (): void => {
-      if (this.flights.get(key) === result) this.flights.delete(key);
+      if (this.flights.get(key) === flight) this.flights.delete(key);
     };
     return {
       leader: true,
       settle: (outcome) => {
-        if (settled) return;
-        settled = true;
+        if (flight.result) return;
+        flight.result = outcome;
         if (outcome.kind !== 'answer') done();
-        resolve(outcome);
+        flight.resolve?.(outcome);
       },
       done,
     };
+  }
+
+  private follow(flight: Running): Promise<FlightResult> {
+    if (flight.result) return Promise.resolve(flight.result);
+    flight.promise ??= new Promise<FlightResult>((resolve) => {
+      flight.resolve = resolve;
+    });
+    return flight.promise;
   }
 }
