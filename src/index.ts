@@ -1,3 +1,4 @@
+export * from './cache/index.js';
 export * from './client/index.js';
 export * from './config/index.js';
 export * from './errors/index.js';

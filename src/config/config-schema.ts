@@ -139,4 +139,3 @@ export type FlexiAIConfig = z.output<typeof configSchema>;
 export type RetryConfig = FlexiAIConfig['retry'];
 export type ServerConfig = FlexiAIConfig['server'];
 export type LoggingConfig = FlexiAIConfig['logging'];
-export type { CacheConfig, CacheConfigInput } from './cache-config-schema.js';
