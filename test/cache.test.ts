@@ -342,6 +342,18 @@ describe('response cache (memory)', () => {
     expect(sim.chatCalls).toBe(4);
   });
 
+  it('the memory store is bounded by bytes', async () => {
+    const { ai, sim } = await cached({ maxBytes: 3_000, maxValueBytes: 1_500 });
+    sim.setDefault(fault.ok({ content: 'z'.repeat(900) }));
+    await ai.chatCompletion(userMessage('b1'));
+    await ai.chatCompletion(userMessage('b2'));
+    await ai.chatCompletion(userMessage('b3')); // three of ~1.1 KB do not fit in 3 KB: b1 goes
+    expect(ai.getCacheStats()?.stores).toBe(3);
+    expect((await ai.chatCompletion(userMessage('b3'))).cached).toBe(true);
+    expect((await ai.chatCompletion(userMessage('b1'))).cached).toBeUndefined();
+    expect(sim.chatCalls).toBe(4);
+  });
+
   it('a failing store is a miss: every request served, the fault logged once and counted', async () => {
     const log = captureLogger('debug');
     const broken: CacheStore = {

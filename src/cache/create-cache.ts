@@ -29,7 +29,6 @@ export function createCache(
       ? new MemoryCacheStore({
           maxEntries: cache.maxEntries,
           maxBytes: cache.maxBytes,
-          maxValueBytes: cache.maxValueBytes,
           clock: deps.clock,
         })
       : loadRedisCacheStore(redisConnectionOf(config), cache.maxValueBytes));

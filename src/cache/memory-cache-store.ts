@@ -5,10 +5,8 @@ import type { CacheStore } from './cache-store.js';
 export interface MemoryCacheStoreOptions {
   /** Most entries kept; the least recently used go first. */
   maxEntries: number;
-  /** Most bytes kept (UTF-16 code units x 2, a close bound of what V8 holds for the strings). */
+  /** Most bytes of stored answers kept (their serialized length). */
   maxBytes: number;
-  /** Larger values are not stored. */
-  maxValueBytes: number;
   /** Time source of expiry (the client's clock). */
   clock: Clock;
 }
@@ -23,8 +21,8 @@ export class MemoryCacheStore implements CacheStore {
     this.lru = new LRUCache<string, string>({
       max: options.maxEntries,
       maxSize: options.maxBytes,
-      maxEntrySize: options.maxValueBytes,
-      sizeCalculation: (value, key) => (value.length + key.length) * 2 + 64,
+      // The cache checks each value against maxValueBytes (<= maxBytes) before storing it.
+      sizeCalculation: (value) => Math.max(1, value.length),
       perf: { now: () => clock.now() },
       ttlAutopurge: false,
       ttlResolution: 0,
