@@ -6,8 +6,10 @@
  *   config, transport, resilience, state   <- types, internal, errors (state may also read resilience
  *              and config: a shared backend parses its own `sync` section)
  *   providers  <- the above, transport, config; never resilience/state/client nor each other
- *   client     <- everything below (flexiai.ts also binds the simple API: ai.ask, ai.fn, @ai.chat)
+ *   client     <- everything below, and cache (which the facade installs from config); flexiai.ts
+ *                 also binds the simple API (ai.ask, ai.fn, @ai.chat)
  *   simple     <- types, internal, errors, client (the simple API: ask, fn, @chat, structured output)
+ *   cache      <- types, internal, errors, config, state (its Redis store), client (the middleware seam)
  *   gateway    <- client and below
  *   cli        <- anything; nothing imports cli
  *   testing    <- types, internal only (the simulated providers stay independent of our adapters)
@@ -43,6 +45,7 @@ module.exports = {
       'resilience',
       'state',
       'simple',
+      'cache',
     ]),
     layer('simple', ['types', 'internal', 'errors', 'client']),
     {
@@ -53,7 +56,17 @@ module.exports = {
       from: { path: '^src/client/', pathNot: '^src/client/flexiai\\.ts$' },
       to: { path: '^src/simple/' },
     },
-    layer('gateway', ['types', 'internal', 'errors', 'config', 'client', 'state', 'transport']),
+    layer('cache', ['types', 'internal', 'errors', 'config', 'state', 'client']),
+    layer('gateway', [
+      'types',
+      'internal',
+      'errors',
+      'config',
+      'client',
+      'state',
+      'transport',
+      'cache',
+    ]),
     layer('testing', ['types', 'internal']),
     {
       name: 'providers-not-each-other',
@@ -68,9 +81,25 @@ module.exports = {
     },
     {
       name: 'only-redis-folder-imports-redis',
+      comment:
+        'ioredis is an optional peer: only the Redis folders import it, and they are loaded only when configured.',
       severity: 'error',
-      from: { pathNot: '^src/state/redis/' },
+      from: { pathNot: '^src/(state|cache)/redis/' },
       to: { path: 'node_modules/ioredis' },
+    },
+    {
+      name: 'redis-folders-loaded-when-configured',
+      comment:
+        'The Redis folders (and so ioredis) are loaded only by dynamic import, by the code that reads the config.',
+      severity: 'error',
+      from: {
+        pathNot: [
+          '^src/(state|cache)/redis/',
+          '^src/client/flexiai\\.ts$',
+          '^src/cache/create-cache\\.ts$',
+        ],
+      },
+      to: { path: '^src/(state|cache)/redis/' },
     },
     {
       name: 'nothing-imports-cli',

@@ -91,6 +91,9 @@ export {
   type SyncStatus,
 } from './state/circuit-state-sync.js';
 
+// The response cache
+export * from './cache/index.js';
+
 // The simple API: ask, fn, the chat decorator and the global client
 export * from './simple/index.js';
 

@@ -43,7 +43,7 @@ export class ChatExecutor {
       request,
       this.options.fleet.router.resolve(request.model),
     );
-    const { signal, correlationId: _id, model: _model, ...rest } = request;
+    const { signal, correlationId: _id, model: _model, cache: _cache, ...rest } = request;
     const started = performance.now();
     const firstAttempt = run.attempts.length;
     const { value, attempt } = await runFailover({
@@ -83,7 +83,7 @@ export class ChatExecutor {
         `No provider for model "${request.model ?? 'default'}" supports streaming`,
       );
     }
-    const { signal, correlationId: _id, model: _model, ...rest } = request;
+    const { signal, correlationId: _id, model: _model, cache: _cache, ...rest } = request;
     return new ChatStream((controller) =>
       runChatStream(
         {

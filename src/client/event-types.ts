@@ -88,6 +88,14 @@ export interface CacheEvent {
   operation: Operation;
   outcome: 'hit' | 'miss' | 'bypass' | 'store' | 'error';
   route: string;
+  /** Where the cache lives. */
+  backend?: 'memory' | 'redis';
+  /** A hit served by an identical request in flight (single-flight), not by a stored entry. */
+  coalesced?: boolean;
+  /** Why a request bypassed the cache, or what failed (`error`). */
+  reason?: string;
+  /** The gateway key's id (a hash or its configured name; never the key). */
+  gatewayKeyId?: string;
   at: number;
 }
 

@@ -1,4 +1,7 @@
 import { inspect } from 'node:util';
+import type { CacheMiddleware, CacheStats } from '../cache/cache-middleware.js';
+import type { CacheStore } from '../cache/cache-store.js';
+import { createCache } from '../cache/create-cache.js';
 import type { FlexiAIConfig, FlexiAIConfigInput } from '../config/config-schema.js';
 import { loadConfigFile } from '../config/load-config.js';
 import { parseConfig } from '../config/parse-config.js';
@@ -68,6 +71,8 @@ export interface FlexiAIOptions {
   stateSync?: CircuitStateSync | StateSyncFactory;
   /** Middleware installed at construction, as if passed to `use()`. */
   middleware?: readonly ChatMiddleware[];
+  /** The response cache's store, instead of the `cache.backend` one (the `cache` section still applies). */
+  cacheStore?: CacheStore;
 }
 
 /**
@@ -84,6 +89,7 @@ export class FlexiAI implements ServableClient {
   private readonly executor: ChatExecutor;
   private readonly stats = new RequestStatsRecorder();
   private readonly recordDeps: RecordDeps;
+  private readonly cache: CacheMiddleware | undefined;
   private middleware: ChatMiddleware[] = [];
   private chatHandler!: ChatHandler;
   private streamHandler!: StreamHandler;
@@ -137,6 +143,12 @@ export class FlexiAI implements ServableClient {
     const builtIn: ChatMiddleware[] = [];
     if (this.config.logging.logContent) builtIn.push(loggingMiddleware({ content: true }));
     if (this.config.defaults) builtIn.push(defaultsMiddleware(this.config.defaults));
+    this.cache = createCache(this.config, {
+      clock: this.clock,
+      logger: this.logger,
+      store: options.cacheStore,
+    });
+    if (this.cache) builtIn.push(this.cache);
     this.use(...builtIn, ...(options.middleware ?? []));
   }
 
@@ -171,7 +183,7 @@ export class FlexiAI implements ServableClient {
 
   /** Resolves once shared circuit state has been read (at once in memory mode). Never rejects for Redis. */
   async ready(options: { signal?: AbortSignal | undefined } = {}): Promise<void> {
-    await this.fleet.ready(options.signal);
+    await Promise.all([this.fleet.ready(options.signal), this.cache?.ready()]);
   }
 
   /**
@@ -285,6 +297,11 @@ export class FlexiAI implements ServableClient {
     return this.stats.snapshot();
   }
 
+  /** The response cache's counters (hits, misses, stores, backend errors, ...); undefined without a cache. */
+  getCacheStats(): CacheStats | undefined {
+    return this.cache?.stats();
+  }
+
   /** Subscribes to every provider's circuit transitions (same as `on('circuit', ...)`). */
   onCircuitStateChange(listener: CircuitChangeListener): () => void {
     return this.events.on('circuit', listener);
@@ -303,7 +320,7 @@ export class FlexiAI implements ServableClient {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    await this.fleet.close();
+    await Promise.all([this.fleet.close(), this.cache?.close()]);
   }
 
   async [Symbol.asyncDispose](): Promise<void> {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { cacheConfigSchema } from './cache-config-schema.js';
 import { defaultsConfigSchema } from './defaults-config-schema.js';
 import { circuitBreakerSchema, providerEntrySchema } from './provider-config-schema.js';
 import { secretSchema } from './secret-schema.js';
@@ -61,6 +62,8 @@ export const configSchema = z
     logging: loggingSchema.default(loggingSchema.parse({})),
     /** Request defaults (system prompt, sampling, max tokens), per route on top. */
     defaults: defaultsConfigSchema.optional(),
+    /** Response cache (exact match, memory or Redis); off when absent. */
+    cache: cacheConfigSchema.optional(),
   })
   .superRefine((config, ctx) => {
     const names = new Set<string>();
@@ -101,6 +104,30 @@ export const configSchema = z
         });
       }
     }
+    const routeNames = new Set(['default', ...names, ...Object.keys(config.routes)]);
+    for (const provider of config.providers) {
+      routeNames.add(provider.model);
+      for (const model of provider.models ?? []) routeNames.add(model);
+    }
+    config.cache?.routes?.forEach((route, i) => {
+      const slash = route.indexOf('/');
+      if (!routeNames.has(route) && !(slash > 0 && names.has(route.slice(0, slash)))) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `names no route, provider or model: "${route}"`,
+          path: ['cache', 'routes', i],
+        });
+      }
+    });
+    config.cache?.providers?.forEach((provider, i) => {
+      if (!names.has(provider)) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `names no configured provider: "${provider}"`,
+          path: ['cache', 'providers', i],
+        });
+      }
+    });
     if (config.retry.initialDelayMs > config.retry.maxDelayMs) {
       ctx.addIssue({
         code: 'custom',

@@ -36,6 +36,13 @@ const abortSignalSchema = z.custom<AbortSignal>((value) => value instanceof Abor
 export const providerOptionsSchema = z.record(z.string(), z.record(z.string(), z.unknown()));
 export type ProviderOptions = z.infer<typeof providerOptionsSchema>;
 
+/** A request's own cache setting (see `ChatRequest.cache`). */
+export const requestCacheSchema = z.union([
+  z.literal(false),
+  z.strictObject({ ttlMs: z.number().int().positive() }),
+]);
+export type RequestCacheOption = z.infer<typeof requestCacheSchema>;
+
 export const chatRequestSchema = z
   .strictObject({
     messages: z
@@ -83,6 +90,11 @@ export const chatRequestSchema = z
      * route cannot honour, instead of dropping it for that provider and naming it in `droppedParams`.
      */
     strictParams: z.boolean().optional(),
+    /**
+     * Response cache, when one is configured: `false` skips it (no read, no write); `{ ttlMs }`
+     * accepts a stored answer only that fresh and stores this one for that long. Never sent upstream.
+     */
+    cache: requestCacheSchema.optional(),
   })
   .superRefine((request, ctx) => {
     const toolNames = new Set<string>();

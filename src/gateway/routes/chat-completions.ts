@@ -5,6 +5,7 @@ import { toPathIssues } from '../../internal/zod-issues.js';
 import type { Attempt } from '../../types/attempt.js';
 import type { ChatRequest } from '../../types/request.js';
 import type { StreamChunk } from '../../types/stream-chunk.js';
+import { CacheExchange } from '../cache-exchange.js';
 import { convertFromOpenAIRequest } from '../convert-from-openai-request.js';
 import {
   completionId,
@@ -77,30 +78,38 @@ export function registerChatCompletions(app: FastifyInstance, client: ServableCl
       correlationId: request.id,
       ...(client.config.server.strictParams ? { strictParams: true } : {}),
     };
-    if (body.stream) return streamCompletion(client, request, reply, body, unified, uncarried);
+    const cache = new CacheExchange(request);
+    if (body.stream)
+      return streamCompletion(client, request, reply, { body, unified, uncarried, cache });
     const controller = new AbortController();
     onDisconnect(reply, () => controller.abort());
-    const response = await client.chatCompletion(
-      { ...unified, signal: controller.signal },
-      { gatewayKeyId: requestKeyId(request) },
-    );
+    const sent = cache.apply({ ...unified, signal: controller.signal }, requestKeyId(request));
+    const response = await client.chatCompletion(sent.request, sent.options);
     void reply.headers({
       ...attemptHeaders(response.provider, response.attempts),
       ...droppedParamsHeader([...(response.droppedParams ?? []), ...uncarried]),
+      ...cache.headers(),
     });
     return toOpenAICompletion(response);
   });
+}
+
+/** What a streamed completion is sent with: the body as received, the request, and what to report. */
+interface StreamParts {
+  body: OpenAIChatRequest;
+  unified: ChatRequest;
+  uncarried: string[];
+  cache: CacheExchange;
 }
 
 async function streamCompletion(
   client: ServableClient,
   request: FastifyRequest,
   reply: FastifyReply,
-  body: OpenAIChatRequest,
-  unified: ChatRequest,
-  uncarried: string[],
+  { body, unified, uncarried, cache }: StreamParts,
 ): Promise<void> {
-  const stream = client.chatCompletionStream(unified, { gatewayKeyId: requestKeyId(request) });
+  const sent = cache.apply(unified, requestKeyId(request));
+  const stream = client.chatCompletionStream(sent.request, sent.options);
   onDisconnect(reply, () => stream.abort());
   const sse = new SseWriter(reply.raw);
   const context: ChunkContext = {
@@ -121,6 +130,7 @@ async function streamCompletion(
     sse.start(200, {
       ...attemptHeaders(committed?.provider, committed?.attempts ?? []),
       ...droppedParamsHeader(dropped),
+      ...cache.headers(),
       'x-request-id': request.id,
     });
     await sse.send(JSON.stringify(roleChunk(context)));
