@@ -7,7 +7,9 @@
  *              and config: a shared backend parses its own `sync` section)
  *   providers  <- the above, transport, config; never resilience/state/client nor each other
  *   client     <- everything below
- *   gateway    <- client and below
+ *   observability <- client's event types and below (metrics, traces, dashboard figures; the
+ *              client facade installs it, so the two layers meet only through type imports)
+ *   gateway    <- client, observability and below
  *   cli        <- anything; nothing imports cli
  *   testing    <- types, internal only (the simulated providers stay independent of our adapters)
  */
@@ -41,8 +43,27 @@ module.exports = {
       'providers',
       'resilience',
       'state',
+      'observability',
     ]),
-    layer('gateway', ['types', 'internal', 'errors', 'config', 'client', 'state', 'transport']),
+    layer('observability', [
+      'types',
+      'internal',
+      'errors',
+      'config',
+      'client',
+      'state',
+      'providers',
+    ]),
+    layer('gateway', [
+      'types',
+      'internal',
+      'errors',
+      'config',
+      'client',
+      'state',
+      'transport',
+      'observability',
+    ]),
     layer('testing', ['types', 'internal']),
     {
       name: 'providers-not-each-other',

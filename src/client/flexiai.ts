@@ -16,6 +16,10 @@ import {
   type StateSyncFactory,
   type SyncStatus,
 } from '../state/circuit-state-sync.js';
+import type { DashboardFigures } from '../observability/dashboard-figures.js';
+import type { MetricsSnapshot } from '../observability/metrics-snapshot.js';
+import { Observability } from '../observability/observability.js';
+import type { ServerTracing } from '../observability/server-tracing.js';
 import type { ChatRequest } from '../types/request.js';
 import type { ChatResponse } from '../types/response.js';
 import type { ServableClient } from './chat-client.js';
@@ -78,6 +82,7 @@ export class FlexiAI implements ServableClient {
   private readonly executor: ChatExecutor;
   private readonly stats = new RequestStatsRecorder();
   private readonly records = new WeakMap<RequestContext, RequestRecord>();
+  private readonly observability: Observability;
   private middleware: ChatMiddleware[] = [];
   private chatHandler!: ChatHandler;
   private streamHandler!: StreamHandler;
@@ -123,7 +128,19 @@ export class FlexiAI implements ServableClient {
     this.events.on('request', (event) => {
       if (event.ok && event.provider && !event.cached) this.lastUsed = event.provider;
     });
+    this.observability = new Observability({
+      on: (type, listener) => this.events.on(type, listener),
+      providerStatus: () => this.fleet.status(),
+      syncStatus: () => this.fleet.syncStatus(),
+      knownModels: () => this.fleet.router.knownModels(),
+      clock: this.clock,
+      logger: this.logger,
+      metrics: this.config.observability.metrics,
+      tracing: this.config.observability.tracing,
+    });
     const builtIn: ChatMiddleware[] = [];
+    const capture = this.observability.contentMiddleware();
+    if (capture) builtIn.push(capture);
     if (this.config.logging.logContent) builtIn.push(loggingMiddleware({ content: true }));
     if (this.config.defaults) builtIn.push(defaultsMiddleware(this.config.defaults));
     this.use(...builtIn, ...(options.middleware ?? []));
@@ -160,7 +177,7 @@ export class FlexiAI implements ServableClient {
 
   /** Resolves once shared circuit state has been read (at once in memory mode). Never rejects for Redis. */
   async ready(options: { signal?: AbortSignal | undefined } = {}): Promise<void> {
-    await this.fleet.ready(options.signal);
+    await Promise.all([this.fleet.ready(options.signal), this.observability.ready]);
   }
 
   /**
@@ -271,6 +288,25 @@ export class FlexiAI implements ServableClient {
     return this.lastUsed;
   }
 
+  /**
+   * Every metric at this instant: request and attempt counters by provider, model, route, outcome
+   * and error code, fixed-bucket latency and TTFT histograms, tokens, cost, failovers, circuit and
+   * cooldown gauges, cache and budget events, sync health (see docs/observability.md).
+   */
+  getMetrics(): MetricsSnapshot {
+    return this.observability.snapshot();
+  }
+
+  /** Rates and percentiles over the last minute, as the gateway's dashboard shows them. */
+  getDashboardFigures(): DashboardFigures {
+    return this.observability.figures();
+  }
+
+  /** The gateway's server spans, when `observability.tracing` is on and loaded. */
+  serverTracing(): ServerTracing | undefined {
+    return this.observability.server();
+  }
+
   getRequestStats(): RequestStats {
     return this.stats.snapshot();
   }
@@ -293,6 +329,7 @@ export class FlexiAI implements ServableClient {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    this.observability.close();
     await this.fleet.close();
   }
 
