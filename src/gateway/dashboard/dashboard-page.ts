@@ -25,10 +25,10 @@ header h1 { font-size:17px; margin:0; font-weight:600; }
 .pill.unavailable, .state.open { background:rgba(255,93,108,.15); color:var(--bad); }
 #updated { margin-left:auto; color:var(--dim); font-size:12px; }
 main { padding:16px 20px; display:grid; gap:16px; }
-.tiles { display:grid; grid-template-columns:repeat(auto-fill, minmax(150px, 1fr)); gap:10px; }
+.tiles { display:grid; grid-template-columns:repeat(auto-fill, minmax(190px, 1fr)); gap:10px; }
 .tile { background:var(--panel); border:1px solid var(--line); border-radius:8px; padding:10px 12px; }
 .tile .k { color:var(--dim); font-size:12px; }
-.tile .v { font-size:22px; font-weight:600; margin-top:2px; font-variant-numeric:tabular-nums; }
+.tile .v { font-size:20px; white-space:nowrap; font-weight:600; margin-top:2px; font-variant-numeric:tabular-nums; }
 section { background:var(--panel); border:1px solid var(--line); border-radius:8px; padding:12px; }
 section h2 { margin:0 0 8px; font-size:13px; color:var(--dim); font-weight:600; text-transform:uppercase; letter-spacing:.04em; }
 table { width:100%; border-collapse:collapse; font-variant-numeric:tabular-nums; }
@@ -75,7 +75,7 @@ svg { width:100%; height:220px; display:block; }
       <tbody id="providers"></tbody></table>
   </section>
   <section>
-    <h2>Timeline (last 5 minutes)</h2>
+    <h2>Timeline (up to 5 minutes)</h2>
     <svg id="timeline" viewBox="0 0 1000 220" preserveAspectRatio="none" role="img" aria-label="Request rate, errors and circuit transitions"></svg>
     <div class="legend">
       <span><span class="sw" style="background:var(--accent)"></span>requests / s</span>
@@ -94,16 +94,22 @@ svg { width:100%; height:220px; display:block; }
   var POLL_MS = 500;
   var WINDOW_MS = 5 * 60 * 1000;
   var key = null;
-  var frag = /(?:^#|&)key=([^&]+)/.exec(location.hash);
-  if (frag) {
+  var $ = function (id) { return document.getElementById(id); };
+  var timer = null;
+  function keyFromFragment() {
+    var frag = /(?:^#|&)key=([^&]+)/.exec(location.hash);
+    if (!frag) return false;
     key = decodeURIComponent(frag[1]);
     try { sessionStorage.setItem(STORE, key); } catch (e) {}
     history.replaceState(null, '', location.pathname + location.search);
-  } else {
+    return true;
+  }
+  if (!keyFromFragment()) {
     try { key = sessionStorage.getItem(STORE); } catch (e) {}
   }
-  var $ = function (id) { return document.getElementById(id); };
-  var timer = null;
+  window.addEventListener('hashchange', function () {
+    if (keyFromFragment()) { $('error').textContent = ''; poll(); }
+  });
 
   $('login').addEventListener('submit', function (ev) {
     ev.preventDefault();
@@ -168,8 +174,11 @@ svg { width:100%; height:220px; display:block; }
     var svg = $('timeline');
     svg.textContent = '';
     var W = 1000, H = 200, top = 10;
-    var from = now - WINDOW_MS;
-    var x = function (t) { return Math.max(0, ((t - from) / WINDOW_MS) * W); };
+    // At most 5 minutes; at least one, so a fresh gateway's first seconds are readable.
+    var first = d.series.length ? d.series[0].at : now;
+    var from = Math.max(now - WINDOW_MS, Math.min(now - 60 * 1000, first));
+    var span = now - from;
+    var x = function (t) { return Math.max(0, ((t - from) / span) * W); };
     var series = d.series.filter(function (s) { return s.at >= from; });
     var maxRate = Math.max(1, Math.max.apply(null, series.map(function (s) { return s.requestRate; }).concat([0])));
     [0.25, 0.5, 0.75].forEach(function (f) {
