@@ -7,6 +7,12 @@ import { CANARY, expectNoCanary } from './helpers/canary.js';
 import { startGatewayFixture, type GatewayFixture } from './helpers/gateway-fixture.js';
 import { launchChromium, requireChromium } from './helpers/headless-chromium.js';
 
+// The page's DOM as the functions given to waitForFunction see it (they run in the browser; the
+// page's CSP forbids evaluating strings).
+declare const document: {
+  querySelector(selector: string): { textContent: string | null } | null;
+};
+
 const enabled = requireChromium();
 /** Where the screenshot goes; FLEXIAI_UPDATE_SCREENSHOT=1 also refreshes the one in docs/img. */
 const OUTPUT = join(import.meta.dirname, '..', '.test-output');
@@ -55,7 +61,7 @@ describe.runIf(enabled)('the live dashboard in headless Chromium', () => {
     await page.fill('#key', 'not-the-key');
     await page.click('#login button');
     await page.waitForFunction(
-      () => document.getElementById('error')?.textContent?.includes('not accepted'),
+      () => document.querySelector('#error')?.textContent?.includes('not accepted'),
       null,
       { timeout: 15_000 },
     );
