@@ -219,6 +219,34 @@ describe('ai.getMetrics()', () => {
     expect(fleet.ai.getDashboardFigures().window.cacheHitRate).toBe(0);
   });
 
+  it('counts cost from costUsd on events, and budget events by budget name', async () => {
+    fleet = await createFleet(1);
+    fleet.ai.use({
+      name: 'fake-cost',
+      wrapChat: async ({ next, request, ctx }) => {
+        const response = await next(request);
+        ctx.emit('budget', {
+          budget: 'team-a',
+          kind: 'warning',
+          spentUsd: 8,
+          limitUsd: 10,
+          requestId: ctx.requestId,
+          at: Date.now(),
+        });
+        return { ...response, costUsd: 0.25 };
+      },
+    });
+    await fleet.ai.chatCompletion(userMessage());
+    await fleet.ai.chatCompletion(userMessage());
+    expect(family('flexiai_cost_usd_total')?.series).toEqual([
+      { labels: ['a', 'model-a'], value: 0.5 },
+    ]);
+    expect(family('flexiai_budget_events_total')?.series).toEqual([
+      { labels: ['team-a', 'warning'], value: 2 },
+    ]);
+    expect(fleet.ai.getDashboardFigures().totals.costUsd).toBe(0.5);
+  });
+
   it('is empty but well-formed with observability.metrics: false', async () => {
     fleet = await createFleet(1, (c) => ({ ...c, observability: { metrics: false } }));
     await fleet.ai.chatCompletion(userMessage());

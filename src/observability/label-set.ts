@@ -9,14 +9,26 @@ export const OTHER = 'other';
 export class LabelSet {
   private known: Set<string>;
   private readonly misses = new Set<string>();
+  private readonly admitted = new Set<string>();
 
-  constructor(private readonly source: () => Iterable<string>) {
+  /**
+   * `admitUpTo`: for names a middleware's own configuration sets (budget names), which the
+   * client's configuration does not list: the first N distinct values are kept as they are.
+   */
+  constructor(
+    private readonly source: () => Iterable<string>,
+    private readonly admitUpTo = 0,
+  ) {
     this.known = new Set(source());
   }
 
   label(value: string | undefined): string {
     if (value === undefined) return 'none';
-    if (this.known.has(value)) return value;
+    if (this.known.has(value) || this.admitted.has(value)) return value;
+    if (this.admitted.size < this.admitUpTo) {
+      this.admitted.add(value);
+      return value;
+    }
     if (!this.misses.has(value) && this.misses.size < 1_000) {
       this.misses.add(value);
       this.known = new Set(this.source());

@@ -29,7 +29,8 @@ export class MetricsCollector {
   private readonly providers: LabelSet;
   private readonly models: LabelSet;
   private readonly routes: LabelSet;
-  private readonly budgets = new LabelSet(() => []);
+  /** Budget names come from the budget middleware's configuration: the first 50 are kept. */
+  private readonly budgets = new LabelSet(() => [], 50);
   private readonly startedAt: number;
   private readonly history: CircuitTransition[] = [];
   private readonly costedRequests = new Set<string>();
