@@ -10,7 +10,9 @@
  *                 also binds the simple API (ai.ask, ai.fn, @ai.chat)
  *   simple     <- types, internal, errors, client (the simple API: ask, fn, @chat, structured output)
  *   cache      <- types, internal, errors, config, state (its Redis store), client (the middleware seam)
- *   gateway    <- client and below
+ *   observability <- client's event types and below (metrics, traces, dashboard figures; the
+ *              client facade installs it, so the two layers meet only through type imports)
+ *   gateway    <- client, observability, cache and below
  *   cli        <- anything; nothing imports cli
  *   testing    <- types, internal only (the simulated providers stay independent of our adapters)
  */
@@ -46,6 +48,7 @@ module.exports = {
       'state',
       'simple',
       'cache',
+      'observability',
     ]),
     layer('simple', ['types', 'internal', 'errors', 'client']),
     {
@@ -57,6 +60,15 @@ module.exports = {
       to: { path: '^src/simple/' },
     },
     layer('cache', ['types', 'internal', 'errors', 'config', 'state', 'client']),
+    layer('observability', [
+      'types',
+      'internal',
+      'errors',
+      'config',
+      'client',
+      'state',
+      'providers',
+    ]),
     layer('gateway', [
       'types',
       'internal',
@@ -66,6 +78,7 @@ module.exports = {
       'state',
       'transport',
       'cache',
+      'observability',
     ]),
     layer('testing', ['types', 'internal']),
     {

@@ -6,6 +6,7 @@ import { arch, cpus, platform, totalmem } from 'node:os';
 import { runCacheBench } from './cache.bench.js';
 import { runCoreOverheadBench } from './core-overhead.bench.js';
 import { runGatewayBench } from './gateway.bench.js';
+import { runObservabilityBench } from './observability.bench.js';
 import { runRedisSyncBench } from './redis-sync.bench.js';
 import { runStreamingBench } from './streaming.bench.js';
 import { printTable, type BenchTable } from './table.js';
@@ -16,6 +17,7 @@ const groups: Record<string, () => Promise<BenchTable[]>> = {
   gateway: () => runGatewayBench(),
   redis: async () => [await runRedisSyncBench()],
   cache: () => runCacheBench(),
+  observability: () => runObservabilityBench(),
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));

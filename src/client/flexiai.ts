@@ -25,6 +25,10 @@ import type { ChatDecorator } from '../simple/chat-decorator.js';
 import type { FnFactory } from '../simple/fn.js';
 import { setGlobalClient, setOwnedGlobalClient } from '../simple/global-client.js';
 import { bindSimpleApi, type SimpleApi } from '../simple/simple-api.js';
+import type { DashboardFigures } from '../observability/dashboard-figures.js';
+import type { MetricsSnapshot } from '../observability/metrics-snapshot.js';
+import { Observability } from '../observability/observability.js';
+import type { ServerTracing } from '../observability/server-tracing.js';
 import type { ChatRequest } from '../types/request.js';
 import type { ChatResponse } from '../types/response.js';
 import type { ChatClient, ServableClient } from './chat-client.js';
@@ -90,6 +94,7 @@ export class FlexiAI implements ServableClient {
   private readonly stats = new RequestStatsRecorder();
   private readonly recordDeps: RecordDeps;
   private readonly cache: CacheMiddleware | undefined;
+  private readonly observability: Observability;
   private middleware: ChatMiddleware[] = [];
   private chatHandler!: ChatHandler;
   private streamHandler!: StreamHandler;
@@ -140,7 +145,19 @@ export class FlexiAI implements ServableClient {
     this.events.on('request', (event) => {
       if (event.ok && event.provider && !event.cached) this.lastUsed = event.provider;
     });
+    this.observability = new Observability({
+      on: (type, listener) => this.events.on(type, listener),
+      providerStatus: () => this.fleet.status(),
+      syncStatus: () => this.fleet.syncStatus(),
+      knownModels: () => this.fleet.router.knownModels(),
+      clock: this.clock,
+      logger: this.logger,
+      metrics: this.config.observability.metrics,
+      tracing: this.config.observability.tracing,
+    });
     const builtIn: ChatMiddleware[] = [];
+    const capture = this.observability.contentMiddleware();
+    if (capture) builtIn.push(capture);
     if (this.config.logging.logContent) builtIn.push(loggingMiddleware({ content: true }));
     if (this.config.defaults) builtIn.push(defaultsMiddleware(this.config.defaults));
     this.cache = createCache(this.config, {
@@ -183,7 +200,11 @@ export class FlexiAI implements ServableClient {
 
   /** Resolves once shared circuit state has been read (at once in memory mode). Never rejects for Redis. */
   async ready(options: { signal?: AbortSignal | undefined } = {}): Promise<void> {
-    await Promise.all([this.fleet.ready(options.signal), this.cache?.ready()]);
+    await Promise.all([
+      this.fleet.ready(options.signal),
+      this.cache?.ready(),
+      this.observability.ready,
+    ]);
   }
 
   /**
@@ -293,6 +314,25 @@ export class FlexiAI implements ServableClient {
     return this.lastUsed;
   }
 
+  /**
+   * Every metric at this instant: request and attempt counters by provider, model, route, outcome
+   * and error code, fixed-bucket latency and TTFT histograms, tokens, cost, failovers, circuit and
+   * cooldown gauges, cache and budget events, sync health (see docs/observability.md).
+   */
+  getMetrics(): MetricsSnapshot {
+    return this.observability.snapshot();
+  }
+
+  /** Rates and percentiles over the last minute, as the gateway's dashboard shows them. */
+  getDashboardFigures(): DashboardFigures {
+    return this.observability.figures();
+  }
+
+  /** The gateway's server spans, when `observability.tracing` is on and loaded. */
+  serverTracing(): ServerTracing | undefined {
+    return this.observability.server();
+  }
+
   getRequestStats(): RequestStats {
     return this.stats.snapshot();
   }
@@ -320,6 +360,7 @@ export class FlexiAI implements ServableClient {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    this.observability.close();
     await Promise.all([this.fleet.close(), this.cache?.close()]);
   }
 

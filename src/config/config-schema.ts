@@ -24,7 +24,7 @@ export const retrySchema = z.strictObject({
 export const serverSchema = z.strictObject({
   host: z.string().min(1).default('127.0.0.1'),
   port: z.number().int().min(0).max(65_535).default(4000),
-  /** Gateway keys; when set, every route but /health requires `Authorization: Bearer <key>`. */
+  /** Gateway keys; when set, every route but /livez, /readyz and the /dashboard page requires `Authorization: Bearer <key>`. */
   apiKeys: z.array(secretSchema).default([]),
   bodyLimitBytes: z
     .number()
@@ -43,6 +43,25 @@ export const serverSchema = z.strictObject({
   strictParams: z.boolean().default(false),
   /** On SIGTERM, in-flight requests get this long to finish before connections are closed. */
   shutdownTimeoutMs: ms().default(10_000),
+  metrics: z
+    .strictObject({
+      /** Serve GET /metrics without the gateway key (for a scraper inside a trusted network). */
+      public: z.boolean().default(false),
+    })
+    .default({ public: false }),
+});
+
+export const observabilitySchema = z.strictObject({
+  /** Collect metrics from the client's events (`ai.getMetrics()`, the gateway's /metrics). */
+  metrics: z.boolean().default(true),
+  tracing: z
+    .strictObject({
+      /** OpenTelemetry spans per request and attempt; needs `@opentelemetry/api` installed. */
+      enabled: z.boolean().default(false),
+      /** Put prompts and completions on spans (gen_ai.input/output.messages). Off by default. */
+      captureContent: z.boolean().default(false),
+    })
+    .default({ enabled: false, captureContent: false }),
 });
 
 export const loggingSchema = z.strictObject({
@@ -60,6 +79,7 @@ export const configSchema = z
     sync: syncSchema.default({ backend: 'memory' }),
     server: serverSchema.default(serverSchema.parse({})),
     logging: loggingSchema.default(loggingSchema.parse({})),
+    observability: observabilitySchema.default(observabilitySchema.parse({})),
     /** Request defaults (system prompt, sampling, max tokens), per route on top. */
     defaults: defaultsConfigSchema.optional(),
     /** Response cache (exact match, memory or Redis); off when absent. */
@@ -144,3 +164,4 @@ export type FlexiAIConfig = z.output<typeof configSchema>;
 export type RetryConfig = FlexiAIConfig['retry'];
 export type ServerConfig = FlexiAIConfig['server'];
 export type LoggingConfig = FlexiAIConfig['logging'];
+export type ObservabilityConfig = FlexiAIConfig['observability'];

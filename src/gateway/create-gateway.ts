@@ -12,16 +12,23 @@ import { createGatewayKeyCheck } from './check-gateway-key.js';
 import { closeUnread } from './close-unread.js';
 import { mapErrorToHttp, openAIErrorBody } from './map-error-to-http.js';
 import { setRequestKeyId } from './request-key-id.js';
+import { publicPaths } from './public-paths.js';
 import { registerChatCompletions } from './routes/chat-completions.js';
+import { registerDashboard } from './routes/dashboard.js';
 import { registerHealth } from './routes/health.js';
 import { registerResponses } from './routes/responses.js';
+import { registerMetrics, type MetricsRouteOptions } from './routes/metrics.js';
 import { registerModels } from './routes/models.js';
+import { registerProbes } from './routes/probes.js';
+import { traceRequests } from './trace-requests.js';
 
 export interface GatewayOptions {
   client: ServableClient;
   logger: Logger;
   /** Defaults to the client's `server` section. */
   server?: ServerConfig;
+  /** How /metrics aggregates across cluster workers (`flexiai serve --workers`). */
+  metrics?: MetricsRouteOptions;
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -56,10 +63,13 @@ export function createGateway(options: GatewayOptions): FastifyInstance {
     },
   });
 
+  const { client } = options;
+  if (client.serverTracing) traceRequests(app, () => client.serverTracing?.());
   const keyCheck = server.apiKeys.length ? createGatewayKeyCheck(server.apiKeys) : undefined;
+  const isPublic = publicPaths(server);
   app.addHook('onRequest', async (request, reply) => {
     void reply.header('x-request-id', request.id);
-    if (!keyCheck || request.url === '/health') return;
+    if (!keyCheck || isPublic(request.url)) return;
     // Runs before the body is read: a wrong key costs no body parsing.
     const keyId = keyCheck(request.headers.authorization);
     if (keyId === undefined) {
@@ -138,5 +148,8 @@ export function createGateway(options: GatewayOptions): FastifyInstance {
   registerResponses(app, options.client);
   registerModels(app, options.client);
   registerHealth(app, options.client);
+  registerProbes(app, options.client);
+  registerMetrics(app, options.client, options.metrics);
+  registerDashboard(app, options.client);
   return app;
 }

@@ -3,12 +3,15 @@ import type { ServableClient } from '../client/chat-client.js';
 import type { ServerConfig } from '../config/config-schema.js';
 import type { Logger } from '../internal/logger.js';
 import { createGateway } from './create-gateway.js';
+import type { MetricsRouteOptions } from './routes/metrics.js';
 
 export interface StartGatewayOptions {
   client: ServableClient;
   logger: Logger;
   host?: string;
   port?: number;
+  /** How /metrics aggregates across cluster workers. */
+  metrics?: MetricsRouteOptions;
 }
 
 export interface RunningGateway {
@@ -43,7 +46,12 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
       'no gateway keys configured: listening on loopback only, without authentication',
     );
   }
-  const app = createGateway({ client: options.client, logger: options.logger, server });
+  const app = createGateway({
+    client: options.client,
+    logger: options.logger,
+    server,
+    ...(options.metrics ? { metrics: options.metrics } : {}),
+  });
   await app.listen({ host: server.host, port: server.port });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : server.port;

@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import { FlexiAI } from '../../client/flexiai.js';
 import { createLogger } from '../../internal/logger.js';
 import { startGateway } from '../../gateway/start-gateway.js';
+import { clusterMetricsPrimary, clusterMetricsWorker } from '../cluster-metrics.js';
 import { describeSource, discoverConfig, type DiscoveredConfig } from '../discover-config.js';
 import { SIM_URLS_ENV } from '../simulated-fleet.js';
 import { style } from '../style.js';
@@ -11,7 +12,7 @@ import { EXIT, UsageError } from '../usage-error.js';
 export const serveHelp = `Usage: flexiai serve [--config FILE] [--host H] [--port N] [--workers N]
 
 Starts the OpenAI-compatible gateway: POST /v1/chat/completions (plain and stream: true),
-GET /v1/models, GET /health.
+GET /v1/models, GET /metrics (Prometheus), GET /dashboard (live), GET /health, /livez, /readyz.
 
   --config FILE   configuration file (default: flexiai.config.{yaml,yml,json} here, else provider
                   keys from the environment, else simulated providers)
@@ -70,6 +71,7 @@ function banner(url: string, discovered: DiscoveredConfig, workers: number): str
     `  const client = new OpenAI({ baseURL: '${url}/v1', apiKey: ${keyed ? 'process.env.FLEXIAI_GATEWAY_KEY' : "'unused'"} });`,
     `  const res = await client.chat.completions.create({ model: 'default', messages: [{ role: 'user', content: 'Hello!' }] });`,
     '',
+    `Dashboard: ${url}/dashboard${keyed ? '#key=<gateway key>' : ''}   Metrics: ${url}/metrics`,
     `Health: ${url}/health   Models: ${url}/v1/models   Stop: Ctrl-C`,
   ];
   return `${lines.join('\n')}\n`;
@@ -90,7 +92,15 @@ async function runWorker(args: ReturnType<typeof parse>): Promise<number> {
   const discovered = await discoverConfig({ configPath: args.config });
   const logger = createLogger({ level: discovered.config.logging.level });
   const client = await FlexiAI.create(discovered.config, { logger, env: false });
-  const gateway = await startGateway({ client, logger, host: args.host, port: args.port });
+  // With --workers, /metrics merges every worker's metrics through the primary.
+  const metrics = cluster.isWorker ? clusterMetricsWorker(() => client.getMetrics()) : undefined;
+  const gateway = await startGateway({
+    client,
+    logger,
+    host: args.host,
+    port: args.port,
+    ...(metrics ? { metrics } : {}),
+  });
   if (cluster.isPrimary) process.stderr.write(banner(gateway.url, discovered, 1));
   else process.send?.({ type: 'flexiai:listening', url: gateway.url });
 
@@ -129,9 +139,13 @@ async function runPrimary(args: ReturnType<typeof parse>): Promise<number> {
   }
   let stopping = false;
   let announced = false;
+  const metrics = clusterMetricsPrimary(() =>
+    Object.values(cluster.workers ?? {}).filter((w) => w !== undefined),
+  );
   const fork = () => {
     const worker = cluster.fork(env);
     worker.on('message', (message: { type?: string; url?: string }) => {
+      metrics(worker, message);
       if (message.type === 'flexiai:listening' && !announced && message.url) {
         announced = true;
         process.stderr.write(banner(message.url, discovered, args.workers));
