@@ -3,6 +3,7 @@ import type { FlexiAI } from '../client/flexiai.js';
 import type { ServerConfig } from '../config/config-schema.js';
 import type { Logger } from '../internal/logger.js';
 import { createGateway } from './create-gateway.js';
+import { listenError } from './listen-error.js';
 
 export interface StartGatewayOptions {
   client: FlexiAI;
@@ -44,7 +45,12 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
     );
   }
   const app = createGateway({ client: options.client, logger: options.logger, server });
-  await app.listen({ host: server.host, port: server.port });
+  try {
+    await app.listen({ host: server.host, port: server.port });
+  } catch (error) {
+    await app.close();
+    throw listenError(error, server.host, server.port);
+  }
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : server.port;
   const host = server.host.includes(':') ? `[${server.host}]` : server.host;
