@@ -123,5 +123,5 @@ describe('flexiai serve startup (real processes)', () => {
     expect(retries.every((ms) => [200, 400, 800, 1600].includes(ms))).toBe(true);
     expect(res.stdout).toContain('giving up');
     expect(res.stderr).not.toContain('listening on');
-  });
+  }, 120_000);
 });
