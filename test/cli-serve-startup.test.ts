@@ -107,7 +107,7 @@ describe('flexiai serve startup (real processes)', () => {
     );
     const res = await runCli(
       ['serve', '--config', config, '--workers', '2', '--port', String(busyPort)],
-      { timeoutMs: 120_000 },
+      { timeoutMs: 170_000 },
     );
     expect(res.code).toBe(2);
     // The worker's own error, once, as the last line.
@@ -115,13 +115,13 @@ describe('flexiai serve startup (real processes)', () => {
     expect(lines.at(-1)).toBe(
       `configuration error: cannot listen on 127.0.0.1:${busyPort}: the address is already in use (another process listens there) (EADDRINUSE); choose another with --host/--port or server.host/server.port`,
     );
-    // Backoff, not a tight loop: the retries of a slot waited 200, 400, 800, 1600 ms (the
-    // primary's log lines, on stdout).
+    // Backoff, not a tight loop: a slot's retries waited 200, then 400 ms; the third failure in a
+    // row gave up (the primary's log lines, on stdout).
     const retries = [...res.stdout.matchAll(/"retryInMs":(\d+)/g)].map((m) => Number(m[1]));
-    expect(retries.sort((x, y) => x - y).slice(0, 4)).toEqual([200, 200, 400, 400]);
-    expect(retries).toContain(1600);
-    expect(retries.every((ms) => [200, 400, 800, 1600].includes(ms))).toBe(true);
+    expect(retries).toContain(200);
+    expect(retries).toContain(400);
+    expect(retries.every((ms) => ms === 200 || ms === 400)).toBe(true);
     expect(res.stdout).toContain('giving up');
     expect(res.stderr).not.toContain('listening on');
-  }, 120_000);
+  }, 180_000);
 });

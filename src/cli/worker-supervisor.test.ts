@@ -78,6 +78,18 @@ function harness(workers: number, policy = {}) {
 }
 
 describe('superviseWorkers', () => {
+  it('gives up after 3 startup failures by default', async () => {
+    const h = harness(2);
+    h.forked[1]?.listen();
+    h.forked[0]?.failStartup('boom');
+    h.advance(200);
+    h.last().failStartup('boom');
+    h.advance(400);
+    expect(await h.failure()).toBeUndefined();
+    h.last().failStartup('boom');
+    expect(await h.failure()).toEqual({ message: 'boom', exitCode: 1 });
+  });
+
   it('forks the requested workers and announces the first URL once', () => {
     const h = harness(3);
     expect(h.forked).toHaveLength(3);
@@ -86,7 +98,7 @@ describe('superviseWorkers', () => {
   });
 
   it('a worker that cannot start is retried with a doubling delay, then the supervisor gives up with its error', async () => {
-    const h = harness(1);
+    const h = harness(1, { maxStartupFailures: 5 });
     const delays: number[] = [];
     for (let i = 0; i < 4; i += 1) {
       h.last().failStartup('configuration error: port 4000 in use (EADDRINUSE)', 2);

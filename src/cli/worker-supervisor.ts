@@ -18,7 +18,7 @@ export interface RestartPolicy {
   initialDelayMs: number;
   /** Cap of the delay (default 30 s). */
   maxDelayMs: number;
-  /** A slot whose worker dies this many times in a row before listening stops the primary (default 5). */
+  /** A slot whose worker dies this many times in a row before listening stops the primary (default 3). */
   maxStartupFailures: number;
   /** A worker that listened for at least this long before dying restarts after `initialDelayMs` again (default 30 s). */
   stableAfterMs: number;
@@ -27,7 +27,7 @@ export interface RestartPolicy {
 export const DEFAULT_RESTART_POLICY: RestartPolicy = {
   initialDelayMs: 200,
   maxDelayMs: 30_000,
-  maxStartupFailures: 5,
+  maxStartupFailures: 3,
   stableAfterMs: 30_000,
 };
 

@@ -22,7 +22,7 @@ GET /v1/models, GET /health.
   --port N        port (default: server.port, 4000; 0 picks a free one)
   --workers N     run N worker processes (node:cluster); set sync.backend: redis to share
                   circuit state between them. A worker that dies is restarted after a growing
-                  delay; one that cannot start 5 times in a row stops serve with its error
+                  delay; one that cannot start 3 times in a row stops serve with its error
   --simulated     serve local simulated providers, on purpose (no config or keys needed). With
                   no providers configured, serve falls back to them only at a terminal, and
                   refuses under NODE_ENV=production or without a terminal
