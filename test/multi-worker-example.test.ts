@@ -77,7 +77,7 @@ describeRedis('examples/multi-worker (node:cluster + Redis)', () => {
     };
     server.stdout?.on('data', onData);
     server.stderr?.on('data', onData);
-    await until(() => listening >= 2, 20_000, 'two workers listening');
+    await until(() => listening >= 2, 120_000, 'two workers listening');
   });
   afterAll(async () => {
     if (server.exitCode === null) server.kill('SIGKILL');
@@ -98,7 +98,7 @@ describeRedis('examples/multi-worker (node:cluster + Redis)', () => {
         const seen = await Promise.all([health(), health(), health(), health()]);
         return seen.every((h) => h.providers.find((p) => p.name === 'primary')?.state === 'open');
       },
-      5_000,
+      30_000,
       'open on every worker',
     );
     // Both workers serve: the primary hands connections out round-robin, but which worker a given
@@ -112,7 +112,7 @@ describeRedis('examples/multi-worker (node:cluster + Redis)', () => {
         }
         return pids.size >= 2;
       },
-      15_000,
+      60_000,
       'both workers answering',
     );
     expect(pids.size).toBe(2);
@@ -128,7 +128,7 @@ describeRedis('examples/multi-worker (node:cluster + Redis)', () => {
     const results = await Promise.all(inFlight);
     // Requests on the survivor are unaffected; only the victim's own connections broke.
     expect(results.filter((r) => r.pid === survivor).every((r) => r.status === 200)).toBe(true);
-    await until(() => listening >= 3, 15_000, 'a replacement worker');
+    await until(() => listening >= 3, 60_000, 'a replacement worker');
     b.setDefault(fault.ok());
     const callsToA = a.chatCalls;
     // The survivor and the new worker both serve (asked until each has answered), every answer
@@ -143,7 +143,7 @@ describeRedis('examples/multi-worker (node:cluster + Redis)', () => {
         }
         return after.size >= 2 && [...after].some((pid) => !pids.has(pid));
       },
-      15_000,
+      60_000,
       'the survivor and the new worker answering',
     );
     expect(after.has(victim)).toBe(false);
