@@ -21,6 +21,7 @@ export default defineConfig({
       reporter: ['text', 'json-summary'],
       reportsDirectory: 'coverage',
       thresholds: { lines: 85, branches: 85 },
+      reportOnFailure: true,
     },
   },
 });
