@@ -155,7 +155,7 @@ describe('flexiai CLI (real processes)', () => {
   });
 
   it('serve --workers 2 serves from several processes and shuts down cleanly', async () => {
-    const serve = await startServe(['--workers', '2', '--port', '0'], { cwd: dir });
+    const serve = await startServe(['--workers', '2', '--port', '0', '--simulated'], { cwd: dir });
     try {
       expect(serve.stderr()).toContain('(2 workers)');
       const res = await fetch(`${serve.url}/v1/chat/completions`, {

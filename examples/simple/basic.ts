@@ -4,8 +4,8 @@
  *
  *   npx tsx examples/simple/basic.ts
  */
-import { FlexiAI, silentLogger } from '../../src/index.js';
-import { createSimulatedProvider } from '../../src/testing/index.js';
+import { FlexiAI, silentLogger } from 'flexiai';
+import { createSimulatedProvider } from 'flexiai/testing';
 
 const sim = await createSimulatedProvider({ name: 'sim' });
 const ai = new FlexiAI(

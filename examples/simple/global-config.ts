@@ -5,8 +5,8 @@
  *
  *   npx tsx examples/simple/global-config.ts
  */
-import { FlexiAI, ask, chat, clearGlobalClient, prompt, silentLogger } from '../../src/index.js';
-import { createSimulatedProvider } from '../../src/testing/index.js';
+import { FlexiAI, ask, chat, clearGlobalClient, prompt, silentLogger } from 'flexiai';
+import { createSimulatedProvider } from 'flexiai/testing';
 
 const sim = await createSimulatedProvider({ name: 'sim' });
 const lastRequest = () =>

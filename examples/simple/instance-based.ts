@@ -4,8 +4,8 @@
  *
  *   npx tsx examples/simple/instance-based.ts
  */
-import { ChatFunctionError, FlexiAI, silentLogger } from '../../src/index.js';
-import { createSimulatedProvider, fault } from '../../src/testing/index.js';
+import { ChatFunctionError, FlexiAI, silentLogger } from 'flexiai';
+import { createSimulatedProvider, fault } from 'flexiai/testing';
 
 const fastSim = await createSimulatedProvider({ name: 'fast' });
 const smartSim = await createSimulatedProvider({ name: 'smart' });

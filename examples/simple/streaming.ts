@@ -4,8 +4,8 @@
  *
  *   npx tsx examples/simple/streaming.ts
  */
-import { FlexiAI, prompt, silentLogger } from '../../src/index.js';
-import { createSimulatedProvider, fault } from '../../src/testing/index.js';
+import { FlexiAI, prompt, silentLogger } from 'flexiai';
+import { createSimulatedProvider, fault } from 'flexiai/testing';
 
 const primary = await createSimulatedProvider({ name: 'primary' });
 const backup = await createSimulatedProvider({ name: 'backup' });

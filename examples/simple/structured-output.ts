@@ -6,8 +6,8 @@
  *   npx tsx examples/simple/structured-output.ts
  */
 import { z } from 'zod';
-import { FlexiAI, StructuredOutputError, prompt, silentLogger } from '../../src/index.js';
-import { createSimulatedProvider, fault } from '../../src/testing/index.js';
+import { FlexiAI, StructuredOutputError, prompt, silentLogger } from 'flexiai';
+import { createSimulatedProvider, fault } from 'flexiai/testing';
 
 const sim = await createSimulatedProvider({ name: 'sim' });
 const ai = new FlexiAI(

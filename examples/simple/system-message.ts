@@ -3,8 +3,8 @@
  *
  *   npx tsx examples/simple/system-message.ts
  */
-import { FlexiAI, prompt, silentLogger } from '../../src/index.js';
-import { createSimulatedProvider } from '../../src/testing/index.js';
+import { FlexiAI, prompt, silentLogger } from 'flexiai';
+import { createSimulatedProvider } from 'flexiai/testing';
 
 const sim = await createSimulatedProvider({ name: 'sim' });
 const ai = new FlexiAI(

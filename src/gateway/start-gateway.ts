@@ -4,6 +4,7 @@ import type { ServerConfig } from '../config/config-schema.js';
 import type { Logger } from '../internal/logger.js';
 import { createGateway } from './create-gateway.js';
 import type { MetricsRouteOptions } from './routes/metrics.js';
+import { listenError } from './listen-error.js';
 
 export interface StartGatewayOptions {
   client: ServableClient;
@@ -52,7 +53,12 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
     server,
     ...(options.metrics ? { metrics: options.metrics } : {}),
   });
-  await app.listen({ host: server.host, port: server.port });
+  try {
+    await app.listen({ host: server.host, port: server.port });
+  } catch (error) {
+    await app.close();
+    throw listenError(error, server.host, server.port);
+  }
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : server.port;
   const host = server.host.includes(':') ? `[${server.host}]` : server.host;

@@ -39,7 +39,7 @@ export async function forkWorker(
   const pending = new Map<number, (value: unknown) => void>();
   let next = 0;
   await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('worker did not start')), 15_000);
+    const timer = setTimeout(() => reject(new Error('worker did not start')), 150_000);
     child.once('exit', (code) => reject(new Error(`worker exited with ${code}`)));
     child.on('message', (message: { id?: number; ready?: boolean }) => {
       if (message.ready) {
