@@ -1,6 +1,5 @@
 import type { RetryConfig } from '../config/config-schema.js';
 import { AbortedError } from '../errors/aborted-error.js';
-import { AllProvidersFailedError } from '../errors/all-providers-failed-error.js';
 import { CircuitOpenError } from '../errors/circuit-open-error.js';
 import { FlexiAIError } from '../errors/flexiai-error.js';
 import { classifyError, isRetryable } from '../errors/is-retryable.js';
@@ -8,6 +7,7 @@ import { ProviderError } from '../errors/provider-error.js';
 import type { Clock } from '../internal/clock.js';
 import { sleep } from '../internal/sleep.js';
 import { fullJitterBackoff } from '../resilience/backoff.js';
+import { allProvidersFailed } from '../resilience/all-providers-failed.js';
 import type { Denial, Permit } from '../resilience/circuit-breaker.js';
 import type { Attempt } from '../types/attempt.js';
 import type { ProviderSlot, RouteCandidate } from './provider-slot.js';
@@ -66,7 +66,7 @@ export async function runFailover<T>(options: FailoverOptions<T>): Promise<Failo
       const { slot, model } = candidate;
       if (excluded.has(slot) || (calls.get(slot) ?? 0) >= retry.maxAttempts) continue;
 
-      const admission = slot.breaker.tryAcquire();
+      let admission = slot.breaker.tryAcquire();
       if (!admission.ok) {
         recordSkip(attempts, candidate, admission);
         stats.skipped(slot.name);
@@ -76,6 +76,7 @@ export async function runFailover<T>(options: FailoverOptions<T>): Promise<Failo
 
       const t0 = performance.now();
       try {
+        admission = await slot.limiter.admit(admission, options.signal);
         const value = await options.call(candidate);
         if (!options.deferSuccess) {
           const latencyMs = performance.now() - t0;
@@ -103,6 +104,11 @@ export async function runFailover<T>(options: FailoverOptions<T>): Promise<Failo
           throw AbortedError.isInstance(error)
             ? error
             : new AbortedError(undefined, { cause: error });
+        }
+        if (failureClass === 'overload') {
+          admission.release();
+          excluded.add(slot);
+          continue;
         }
         stats.callFailed(slot.name, error, clock.now());
         if (failureClass === 'caller') {
@@ -157,7 +163,7 @@ export async function runFailover<T>(options: FailoverOptions<T>): Promise<Failo
     if (giveUp) {
       const retryAfterMs =
         availableAt !== undefined && availableAt > now ? availableAt - now : undefined;
-      throw new AllProvidersFailedError(attempts, retryAfterMs);
+      throw allProvidersFailed(attempts, retryAfterMs);
     }
     try {
       await sleep(waitMs, options.signal);

@@ -20,6 +20,8 @@ import {
   type CircuitChangeEvent,
   type CircuitChangeListener,
 } from '../resilience/circuit-breaker.js';
+import { AdmissionGate } from '../resilience/admission-gate.js';
+import { ProviderLimiter, providerLimits } from '../resilience/provider-limiter.js';
 import {
   MemoryStateSync,
   type CircuitStateSync,
@@ -28,6 +30,7 @@ import {
 } from '../state/circuit-state-sync.js';
 import type { ChatRequest } from '../types/request.js';
 import type { ChatResponse } from '../types/response.js';
+import { admittedStream } from './admitted-stream.js';
 import { ChatStream } from './chat-stream.js';
 import { runFailover } from './failover.js';
 import { parseChatRequest } from './parse-chat-request.js';
@@ -77,6 +80,8 @@ export class FlexiAI {
   private readonly stats = new RequestStatsRecorder();
   private readonly listeners = new Set<CircuitChangeListener>();
   private slots: ProviderSlot[] = [];
+  /** Client-wide admission control (config `limits`). */
+  private readonly admission: AdmissionGate;
   private lastUsed: string | undefined;
   private closed = false;
 
@@ -96,6 +101,7 @@ export class FlexiAI {
         ? options.stateSync({ sync: this.config.sync, logger: this.logger, clock: this.clock })
         : (options.stateSync ?? new MemoryStateSync());
     this.router = new Router(this.config.routes);
+    this.admission = new AdmissionGate(this.config.limits);
     this.config.providers.forEach((providerConfig) => {
       this.addSlot(this.registry.create(providerConfig, this.deps()), providerConfig, {});
     });
@@ -144,6 +150,7 @@ export class FlexiAI {
     const correlationId = request.correlationId ?? createCorrelationId();
     const log = new RequestLog(this.logger, correlationId, this.config.logging.logContent);
     const { signal, correlationId: _id, model: _model, ...rest } = request;
+    const lease = await this.admission.enter(signal);
     const started = performance.now();
     this.stats.requestStarted();
     if (log.logContent) log.logger.debug({ messages: request.messages }, 'chat request');
@@ -173,6 +180,8 @@ export class FlexiAI {
     } catch (error) {
       this.stats.requestFailed();
       throw error;
+    } finally {
+      lease.release();
     }
   }
 
@@ -194,31 +203,33 @@ export class FlexiAI {
     const log = new RequestLog(this.logger, correlationId, this.config.logging.logContent);
     const { signal: callerSignal, correlationId: _id, model: _model, ...rest } = request;
     if (log.logContent) log.logger.debug({ messages: request.messages }, 'chat stream request');
-    return new ChatStream((streamSignal, done, commit) =>
-      runChatStream(
-        {
-          candidates,
-          retry: this.config.retry,
-          clock: this.clock,
-          random: this.random,
-          stats: this.stats,
-          log,
-          request: rest,
-          correlationId,
-          signal: callerSignal ? AbortSignal.any([callerSignal, streamSignal]) : streamSignal,
-          onServed: (name) => {
-            this.lastUsed = name;
+    return new ChatStream(
+      admittedStream(this.admission, callerSignal, (streamSignal, done, commit) =>
+        runChatStream(
+          {
+            candidates,
+            retry: this.config.retry,
+            clock: this.clock,
+            random: this.random,
+            stats: this.stats,
+            log,
+            request: rest,
+            correlationId,
+            signal: callerSignal ? AbortSignal.any([callerSignal, streamSignal]) : streamSignal,
+            onServed: (name) => {
+              this.lastUsed = name;
+            },
           },
-        },
-        (response) => {
-          if (log.logContent)
-            log.logger.debug(
-              { content: response.content, toolCalls: response.toolCalls },
-              'chat stream response',
-            );
-          done(response);
-        },
-        commit,
+          (response) => {
+            if (log.logContent)
+              log.logger.debug(
+                { content: response.content, toolCalls: response.toolCalls },
+                'chat stream response',
+              );
+            done(response);
+          },
+          commit,
+        ),
       ),
     );
   }
@@ -349,11 +360,13 @@ export class FlexiAI {
       clock: this.clock,
     });
     breaker.onStateChange((event) => this.onBreakerChange(event));
+    const limiter = new ProviderLimiter(breaker, providerLimits(providerConfig));
     const index = this.slots.length;
     this.slots.push({
       name: provider.name,
       provider,
       breaker,
+      limiter,
       priority: options.priority ?? providerConfig?.priority ?? index + 1,
       index,
       enabled: providerConfig?.enabled ?? true,

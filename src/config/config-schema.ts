@@ -38,6 +38,16 @@ export const serverSchema = z.strictObject({
   shutdownTimeoutMs: ms().default(10_000),
 });
 
+/** Client-wide admission control: every request from start to end (streams until they end). */
+export const limitsSchema = z.strictObject({
+  /** Requests in flight at once, over every provider. */
+  maxInFlight: z.number().int().positive().default(10_000),
+  /** Requests waiting for a place; 0 (default): beyond maxInFlight a request is shed at once. */
+  maxQueued: z.number().int().min(0).default(0),
+  /** Longest wait for a place. */
+  queueTimeoutMs: ms().default(5_000),
+});
+
 export const loggingSchema = z.strictObject({
   level: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
   /** Log prompts and completions (debug level). Off by default. */
@@ -50,6 +60,7 @@ export const configSchema = z
     routes: z.record(z.string().min(1), z.array(z.string().min(1)).min(1)).default({}),
     circuitBreaker: circuitBreakerSchema.default(circuitBreakerSchema.parse({})),
     retry: retrySchema.default(retrySchema.parse({})),
+    limits: limitsSchema.default(limitsSchema.parse({})),
     sync: syncSchema.default({ backend: 'memory' }),
     server: serverSchema.default(serverSchema.parse({})),
     logging: loggingSchema.default(loggingSchema.parse({})),
@@ -100,3 +111,4 @@ export type FlexiAIConfig = z.output<typeof configSchema>;
 export type RetryConfig = FlexiAIConfig['retry'];
 export type ServerConfig = FlexiAIConfig['server'];
 export type LoggingConfig = FlexiAIConfig['logging'];
+export type LimitsConfig = FlexiAIConfig['limits'];

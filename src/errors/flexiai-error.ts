@@ -18,7 +18,8 @@ export type ErrorCode =
   | 'malformed_response'
   | 'response_too_large'
   | 'content_filter'
-  | 'stream_interrupted';
+  | 'stream_interrupted'
+  | 'overloaded';
 
 export interface FlexiAIErrorOptions {
   cause?: unknown;

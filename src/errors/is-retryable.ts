@@ -10,8 +10,11 @@ import type { ErrorCode } from './flexiai-error.js';
  * - `transient`: 5xx, 408, 409, timeouts, connection failures, malformed bodies, an error inside a
  *   200. Counts against the circuit; fail over; retryable.
  * - `aborted`: the caller cancelled. Nothing is counted; the call ends at once.
+ * - `overload`: we are overloaded, not the provider (OverloadedError: shed by admission control,
+ *   or no pooled connection within the queue deadline). Never counts against the circuit and
+ *   never cools the provider down; fail over; retryable.
  */
-export type FailureClass = 'caller' | 'auth' | 'rate_limit' | 'transient' | 'aborted';
+export type FailureClass = 'caller' | 'auth' | 'rate_limit' | 'transient' | 'aborted' | 'overload';
 
 export interface FailureFacts {
   code: ErrorCode;
@@ -30,6 +33,7 @@ const TRANSIENT_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
 export function classifyFailure(facts: FailureFacts): FailureClass {
   const { code, status } = facts;
   if (code === 'aborted') return 'aborted';
+  if (code === 'overloaded') return 'overload';
   if (code === 'content_filter' || code === 'validation_error' || code === 'model_not_found') {
     return 'caller';
   }
@@ -49,12 +53,17 @@ export function classifyFailure(facts: FailureFacts): FailureClass {
 export function isRetryableFailure(facts: FailureFacts): boolean {
   if (facts.shouldRetry === false) return false;
   const failureClass = classifyFailure(facts);
-  return failureClass === 'transient' || failureClass === 'rate_limit';
+  return (
+    failureClass === 'transient' || failureClass === 'rate_limit' || failureClass === 'overload'
+  );
 }
 
 /** Whether the failover loop moves on to the next provider after this failure. */
 export const shouldFailOver = (failureClass: FailureClass): boolean =>
-  failureClass === 'transient' || failureClass === 'rate_limit' || failureClass === 'auth';
+  failureClass === 'transient' ||
+  failureClass === 'rate_limit' ||
+  failureClass === 'auth' ||
+  failureClass === 'overload';
 
 /** Whether the failure counts against the provider's circuit. */
 export const countsAgainstCircuit = (failureClass: FailureClass): boolean =>
