@@ -116,3 +116,68 @@ describe('a saturated connection pool is our queue, not the provider being slow'
     expect(fx.client.getProviderStatus()[0]).toMatchObject({ state: 'closed', failures: 0 });
   });
 });
+
+describe('admission control: load beyond the bounds is shed at once', () => {
+  let fleet: Fleet | undefined;
+  afterEach(async () => {
+    await fleet?.close();
+    fleet = undefined;
+  });
+
+  it('a hanging upstream holds maxInFlight calls; maxQueued wait their deadline; the rest are refused at once', async () => {
+    fleet = await createFleet(1, (c) => ({
+      ...c,
+      providers: c.providers.map((p) => ({
+        ...p,
+        timeoutMs: 60_000,
+        limits: { maxInFlight: 4, maxQueued: 4, queueTimeoutMs: 300 },
+      })),
+    }));
+    const sim = fleet.sims[0]!;
+    sim.setDefault({ kind: 'hang' });
+    const controller = new AbortController();
+    const results = fleet.ai.chatCompletion.bind(fleet.ai);
+    const pending = Array.from({ length: 500 }, (_, i) =>
+      results({ ...userMessage(`h${i}`), signal: controller.signal }).catch((e: unknown) => e),
+    );
+    // Everything beyond 4 in flight + 4 queued is refused without waiting.
+    const refused = await Promise.all(pending.slice(8));
+    for (const error of refused) expect(error).toMatchObject({ reason: 'queue_full' });
+    // The queued 4 are shed at their queue deadline; the 4 in flight still hang.
+    const queued = await Promise.all(pending.slice(4, 8));
+    for (const error of queued) expect(error).toMatchObject({ reason: 'queue_timeout' });
+    await expect.poll(() => sim.chatCalls, { timeout: 10_000 }).toBe(4);
+    controller.abort();
+    for (const error of await Promise.all(pending.slice(0, 4))) {
+      expect(error).toMatchObject({ code: 'aborted' });
+    }
+    expect(sim.chatCalls).toBe(4);
+    expect(fleet.ai.getProviderStatus()[0]).toMatchObject({ state: 'closed', failures: 0 });
+  });
+
+  it('the client-wide bound refuses before any upstream call, streams included', async () => {
+    fleet = await createFleet(2, (c) => ({ ...c, limits: { maxInFlight: 3 } }));
+    for (const sim of fleet.sims) sim.setDefault({ kind: 'ok', delayMs: 500 });
+    const held = [
+      fleet.ai.chatCompletion(userMessage('1')),
+      fleet.ai.chatCompletion(userMessage('2')),
+      fleet.ai.chatCompletionStream(userMessage('3')).finalResponse(),
+    ];
+    // Let the stream start (it holds its place until it ends).
+    await expect.poll(() => fleet!.sims[0]!.chatCalls, { timeout: 10_000 }).toBe(3);
+    const refused = await fleet.ai.chatCompletion(userMessage('4')).catch((e: unknown) => e);
+    expect(OverloadedError.isInstance(refused)).toBe(true);
+    expect(refused).toMatchObject({ reason: 'in_flight_limit', provider: undefined });
+    const refusedStream = await fleet.ai
+      .chatCompletionStream(userMessage('5'))
+      .finalResponse()
+      .catch((e: unknown) => e);
+    expect(OverloadedError.isInstance(refusedStream)).toBe(true);
+    await Promise.all(held);
+    expect(fleet.sims[0]!.chatCalls + fleet.sims[1]!.chatCalls).toBe(3);
+    // Places are given back: the next request is served.
+    await expect(fleet.ai.chatCompletion(userMessage('6'))).resolves.toMatchObject({
+      provider: 'a',
+    });
+  });
+});
