@@ -3,6 +3,7 @@ import type { FlexiAI } from '../client/flexiai.js';
 import type { ServerConfig } from '../config/config-schema.js';
 import type { Logger } from '../internal/logger.js';
 import { createGateway } from './create-gateway.js';
+import { InFlightResponses } from './in-flight-responses.js';
 
 export interface StartGatewayOptions {
   client: FlexiAI;
@@ -15,7 +16,11 @@ export interface RunningGateway {
   app: FastifyInstance;
   /** `http://host:port` */
   url: string;
-  /** Stops accepting, lets in-flight requests finish up to `shutdownTimeoutMs`, then closes the rest. */
+  /**
+   * Stops accepting; closes idle keep-alive connections at once and each busy one as its response
+   * ends; resolves as soon as nothing is in flight. At `shutdownTimeoutMs`, what still runs ends
+   * with a well-formed error (streams: an SSE error event) and its connection is closed.
+   */
   close(): Promise<void>;
 }
 
@@ -44,6 +49,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
     );
   }
   const app = createGateway({ client: options.client, logger: options.logger, server });
+  const inFlight = new InFlightResponses(app.server);
   await app.listen({ host: server.host, port: server.port });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : server.port;
@@ -51,19 +57,6 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
   return {
     app,
     url: `http://${host}:${port}`,
-    close: () => closeWithDeadline(app, server.shutdownTimeoutMs),
+    close: () => inFlight.shutdown(() => app.close(), server.shutdownTimeoutMs),
   };
-}
-
-async function closeWithDeadline(app: FastifyInstance, deadlineMs: number): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<void>((resolve) => {
-    timer = setTimeout(() => {
-      app.server.closeAllConnections();
-      resolve();
-    }, deadlineMs);
-    timer.unref();
-  });
-  await Promise.race([app.close(), deadline]);
-  clearTimeout(timer);
 }
