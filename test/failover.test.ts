@@ -19,7 +19,13 @@ describe('failover over real HTTP', () => {
     const res = await fleet.ai.chatCompletion(userMessage('hi'));
     expect(res).toMatchObject({ provider: 'a', content: '(a) You said: hi', finishReason: 'stop' });
     expect(res.attempts).toEqual([
-      { provider: 'a', model: 'model-a', ok: true, latencyMs: expect.any(Number) },
+      {
+        provider: 'a',
+        model: 'model-a',
+        ok: true,
+        latencyMs: expect.any(Number),
+        usage: res.usage,
+      },
     ]);
     expect(res.correlationId).toMatch(/^req_[0-9a-f]{32}$/);
     expect(fleet.sims.map((s) => s.chatCalls)).toEqual([1, 0]);

@@ -56,8 +56,16 @@ describe.each(PROVIDER_TYPES)('chatCompletionStream over real HTTP (%s)', (type)
       model: 'model-a',
     });
     expect(final.attempts).toEqual([
-      { provider: 'a', model: 'model-a', ok: true, latencyMs: expect.any(Number) },
+      {
+        provider: 'a',
+        model: 'model-a',
+        ok: true,
+        latencyMs: expect.any(Number),
+        ttftMs: expect.any(Number),
+        usage: { promptTokens: 5, completionTokens: 3, totalTokens: 8 },
+      },
     ]);
+    expect(final.attempts[0]?.ttftMs).toBeLessThanOrEqual(final.attempts[0]?.latencyMs ?? 0);
     expect(fleet.ai.getLastUsedProvider()).toBe('a');
     expect(fleet.ai.getRequestStats()).toMatchObject({ totalRequests: 1, successfulRequests: 1 });
   });

@@ -1,21 +1,21 @@
 import type { AdmissionGate } from '../resilience/admission-gate.js';
-
-type StreamSource<A extends unknown[], T> = (signal: AbortSignal, ...rest: A) => AsyncGenerator<T>;
+import type { StreamSource } from './chat-stream.js';
 
 /**
- * Wraps a stream source so each stream holds a place in the client-wide gate from its start until
+ * Wraps a stream source so the stream holds a place in the client-wide gate from its start until
  * it ends (completed, failed, or stopped by its consumer). Entering may wait in the gate's queue,
  * or fail with an OverloadedError, before any upstream call.
  */
-export function admittedStream<A extends unknown[], T>(
+export function admittedStream(
   gate: AdmissionGate,
   callerSignal: AbortSignal | undefined,
-  source: StreamSource<A, T>,
-): StreamSource<A, T> {
-  return async function* admitted(signal, ...rest) {
+  source: StreamSource,
+): StreamSource {
+  return async function* admitted(controller) {
+    const { signal } = controller;
     const lease = await gate.enter(callerSignal ? AbortSignal.any([callerSignal, signal]) : signal);
     try {
-      yield* source(signal, ...rest);
+      return yield* source(controller);
     } finally {
       lease.release();
     }

@@ -1,18 +1,14 @@
 import type { RetryConfig } from '../config/config-schema.js';
 import { AbortedError } from '../errors/aborted-error.js';
-import { CircuitOpenError } from '../errors/circuit-open-error.js';
 import { FlexiAIError } from '../errors/flexiai-error.js';
-import { classifyError, isRetryable } from '../errors/is-retryable.js';
+import { isRetryable } from '../errors/is-retryable.js';
 import { ProviderError } from '../errors/provider-error.js';
 import type { Clock } from '../internal/clock.js';
 import { sleep } from '../internal/sleep.js';
-import { fullJitterBackoff } from '../resilience/backoff.js';
 import { allProvidersFailed } from '../resilience/all-providers-failed.js';
-import type { Denial, Permit } from '../resilience/circuit-breaker.js';
-import type { Attempt } from '../types/attempt.js';
+import { fullJitterBackoff } from '../resilience/backoff.js';
 import type { ProviderSlot, RouteCandidate } from './provider-slot.js';
-import type { RequestLog } from './request-log.js';
-import type { RequestStatsRecorder } from './request-stats.js';
+import type { AttemptSettler, OpenAttempt, RequestRun } from './settle-attempt.js';
 
 export interface FailoverOptions<T> {
   candidates: readonly RouteCandidate[];
@@ -20,124 +16,69 @@ export interface FailoverOptions<T> {
   clock: Clock;
   random: () => number;
   signal?: AbortSignal | undefined;
-  stats: RequestStatsRecorder;
-  log: RequestLog;
+  settler: AttemptSettler;
+  run: RequestRun;
   /** One upstream call. Throws typed errors. */
   call(candidate: RouteCandidate): Promise<T>;
-  /**
-   * Leave the verdict on the serving call to the caller (streams: a stream succeeds only when it
-   * completes). The returned permit must then be settled, and the attempt recorded, by the caller.
-   */
-  deferSuccess?: boolean;
 }
 
+/** The call that answered, still open: the caller settles it (a stream only once it completes). */
 export interface FailoverResult<T> {
   value: T;
-  candidate: RouteCandidate;
-  /** Every call and skip so far; with `deferSuccess`, the serving call is not in it yet. */
-  attempts: Attempt[];
-  permit: Permit;
-  /** `performance.now()` when the serving call started. */
-  startedAt: number;
+  attempt: OpenAttempt;
 }
 
 /**
  * The failover loop, the one retry owner. Each pass walks the candidates in order, skipping open,
  * probing or cooling providers; a failure moves on to the next candidate at once. Between passes
- * it waits until the earliest provider becomes available (Retry-After), plus a full-jitter
- * backoff — so the requests that met one cooldown do not all come back the moment it ends — but
- * never for a provider further away than `maxDelayMs`, nor past the retry budget: then it fails
- * fast with `retryAfterMs`. At most `maxAttempts` passes, so no provider gets more than
- * `maxAttempts` calls per request.
+ * it waits, on the client's clock, until the earliest provider becomes available (Retry-After),
+ * plus a full-jitter backoff — so the requests that met one cooldown do not all come back the
+ * moment it ends — but never for a provider further away than `maxDelayMs`, nor past the retry
+ * budget: then it fails fast with `retryAfterMs`. At most `maxAttempts` passes, so no provider
+ * gets more than `maxAttempts` calls per request.
  *
- * Caller errors (400/404/422) and aborts end the loop at once and leave the circuit untouched;
- * 401/403 exclude the provider for this request and mark it misconfigured; 429 cools the provider
- * down; transient failures count against its circuit.
+ * Every failure is settled by the AttemptSettler, which decides what it costs the provider; the
+ * loop only acts on the verdict: caller errors and aborts end the request at once, 401/403 exclude
+ * the provider for this request, a failure that says not to retry excludes it too.
  */
 export async function runFailover<T>(options: FailoverOptions<T>): Promise<FailoverResult<T>> {
-  const { candidates, retry, clock, stats, log } = options;
+  const { candidates, retry, clock, settler, run } = options;
   const started = clock.now();
-  const attempts: Attempt[] = [];
+  const firstAttempt = run.attempts.length;
   const calls = new Map<ProviderSlot, number>();
   const excluded = new Set<ProviderSlot>();
 
   for (let pass = 1; ; pass += 1) {
     for (const candidate of candidates) {
-      const { slot, model } = candidate;
+      const { slot } = candidate;
       if (excluded.has(slot) || (calls.get(slot) ?? 0) >= retry.maxAttempts) continue;
 
-      let admission = slot.breaker.tryAcquire();
+      const admission = slot.breaker.tryAcquire();
       if (!admission.ok) {
-        recordSkip(attempts, candidate, admission);
-        stats.skipped(slot.name);
+        settler.skipped(run, candidate, admission);
         continue;
       }
       calls.set(slot, (calls.get(slot) ?? 0) + 1);
 
-      const t0 = performance.now();
+      const startedAt = performance.now();
+      let attempt: OpenAttempt = { candidate, permit: admission, startedAt };
       try {
-        admission = await slot.limiter.admit(admission, options.signal);
-        const value = await options.call(candidate);
-        if (!options.deferSuccess) {
-          const latencyMs = performance.now() - t0;
-          admission.success();
-          attempts.push({ provider: slot.name, model, ok: true, latencyMs });
-          stats.callSucceeded(slot.name, latencyMs, clock.now());
-          slot.misconfigured = undefined;
-        }
-        return { value, candidate, attempts, permit: admission, startedAt: t0 };
+        attempt = {
+          candidate,
+          permit: await slot.limiter.admit(admission, options.signal),
+          startedAt,
+        };
+        return { value: await options.call(candidate), attempt };
       } catch (thrown) {
         const error = asFlexiAIError(thrown, candidate);
-        const latencyMs = performance.now() - t0;
-        const status = ProviderError.isInstance(error) ? error.status : undefined;
-        attempts.push({
-          provider: slot.name,
-          model,
-          ok: false,
-          latencyMs,
-          error,
-          ...(status === undefined ? {} : { status }),
-        });
-        const failureClass = classifyError(error);
-        if (failureClass === 'aborted') {
-          admission.release();
+        const verdict = settler.settle(run, attempt, { ok: false, error });
+        if (verdict === 'aborted') {
           throw AbortedError.isInstance(error)
             ? error
             : new AbortedError(undefined, { cause: error });
         }
-        if (failureClass === 'overload') {
-          admission.release();
-          excluded.add(slot);
-          continue;
-        }
-        stats.callFailed(slot.name, error, clock.now());
-        if (failureClass === 'caller') {
-          admission.release();
-          throw error;
-        }
-        log.logger.warn(
-          {
-            provider: slot.name,
-            model,
-            code: error.code,
-            status,
-            latencyMs: Math.round(latencyMs),
-          },
-          `upstream call failed: ${error.message}`,
-        );
-        if (failureClass === 'auth') {
-          admission.release();
-          slot.misconfigured = { at: clock.now(), message: error.message };
-          excluded.add(slot);
-        } else if (failureClass === 'rate_limit') {
-          admission.release();
-          const waitMs = ProviderError.isInstance(error) ? error.retryAfterMs : undefined;
-          slot.breaker.coolDown(clock.now() + (waitMs ?? retry.defaultCooldownMs));
-          if (!isRetryable(error)) excluded.add(slot);
-        } else {
-          admission.failure();
-          if (!isRetryable(error)) excluded.add(slot);
-        }
+        if (verdict === 'caller') throw error;
+        if (verdict === 'auth' || verdict === 'overload' || !isRetryable(error)) excluded.add(slot);
       }
     }
 
@@ -163,42 +104,13 @@ export async function runFailover<T>(options: FailoverOptions<T>): Promise<Failo
     if (giveUp) {
       const retryAfterMs =
         availableAt !== undefined && availableAt > now ? availableAt - now : undefined;
-      throw allProvidersFailed(attempts, retryAfterMs);
+      throw allProvidersFailed(run.attempts.slice(firstAttempt), retryAfterMs);
     }
     try {
-      await sleep(waitMs, options.signal);
+      await sleep(waitMs, options.signal, clock);
     } catch (reason) {
       throw new AbortedError(undefined, { cause: reason });
     }
-  }
-}
-
-/** Records a skip, unless the provider's last record is the same skip (later passes repeat them). */
-function recordSkip(attempts: Attempt[], candidate: RouteCandidate, denial: Denial): void {
-  const last = attempts.findLast((a) => a.provider === candidate.slot.name);
-  if (last?.skipped === denial.reason) return;
-  attempts.push({
-    provider: candidate.slot.name,
-    model: candidate.model,
-    ok: false,
-    latencyMs: 0,
-    skipped: denial.reason,
-    error: skipError(candidate.slot.name, denial),
-  });
-}
-
-/**
- * The error a skip records. It is an entry in `attempts`, never thrown from here, so no stack is
- * captured for it (it would only point at this loop): capturing one was most of what skipping an
- * open circuit cost, on every request while the circuit stays open.
- */
-function skipError(provider: string, denial: Denial): CircuitOpenError {
-  const limit = Error.stackTraceLimit;
-  Error.stackTraceLimit = 0;
-  try {
-    return new CircuitOpenError(provider, denial.reason, denial.retryAt);
-  } finally {
-    Error.stackTraceLimit = limit;
   }
 }
 

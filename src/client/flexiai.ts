@@ -1,27 +1,16 @@
+import { AdmissionGate } from '../resilience/admission-gate.js';
 import { inspect } from 'node:util';
 import type { FlexiAIConfig, FlexiAIConfigInput } from '../config/config-schema.js';
 import { loadConfigFile } from '../config/load-config.js';
 import { parseConfig } from '../config/parse-config.js';
-import {
-  providerConfigSchema,
-  type ProviderConfig,
-  type ProviderConfigInput,
-} from '../config/provider-config-schema.js';
+import type { ProviderConfigInput } from '../config/provider-config-schema.js';
 import { ClientClosedError } from '../errors/client-closed-error.js';
 import { ConfigurationError } from '../errors/configuration-error.js';
 import { systemClock, type Clock } from '../internal/clock.js';
-import { createCorrelationId } from '../internal/ids.js';
 import { createLogger, type Logger } from '../internal/logger.js';
-import { toPathIssues } from '../internal/zod-issues.js';
 import type { Provider } from '../providers/provider.js';
 import { createDefaultProviderRegistry, type ProviderRegistry } from '../providers/registry.js';
-import {
-  CircuitBreaker,
-  type CircuitChangeEvent,
-  type CircuitChangeListener,
-} from '../resilience/circuit-breaker.js';
-import { AdmissionGate } from '../resilience/admission-gate.js';
-import { ProviderLimiter, providerLimits } from '../resilience/provider-limiter.js';
+import type { CircuitChangeListener } from '../resilience/circuit-breaker.js';
 import {
   MemoryStateSync,
   type CircuitStateSync,
@@ -30,21 +19,35 @@ import {
 } from '../state/circuit-state-sync.js';
 import type { ChatRequest } from '../types/request.js';
 import type { ChatResponse } from '../types/response.js';
-import { admittedStream } from './admitted-stream.js';
-import { ChatStream } from './chat-stream.js';
-import { runFailover } from './failover.js';
+import type { ServableClient } from './chat-client.js';
+import { ChatExecutor, markValidated } from './chat-executor.js';
+import { ChatStream, onStreamSettled } from './chat-stream.js';
+import { ClientEvents } from './client-events.js';
+import type { ClientEventListener, ClientEventType } from './event-types.js';
+import type { ChatMiddleware } from './middleware/chat-middleware.js';
+import {
+  composeChat,
+  composeStream,
+  transformRequest,
+  type ChatHandler,
+  type StreamHandler,
+} from './middleware/compose.js';
+import { defaultsMiddleware } from './middleware/defaults-middleware.js';
+import { loggingMiddleware } from './middleware/logging-middleware.js';
 import { parseChatRequest } from './parse-chat-request.js';
-import type { ProviderSlot } from './provider-slot.js';
+import { ProviderFleet, type RegisterProviderOptions } from './provider-fleet.js';
 import type { ProviderStatus } from './provider-status.js';
-import { RequestLog } from './request-log.js';
+import type { RequestContext, RequestOptions } from './request-context.js';
+import { RequestRecord, type RequestOutcome } from './request-record.js';
 import { RequestStatsRecorder, type RequestStats } from './request-stats.js';
-import { Router } from './router.js';
-import { runChatStream } from './run-chat-stream.js';
+import { AttemptSettler } from './settle-attempt.js';
+
+export type { RegisterProviderOptions } from './provider-fleet.js';
 
 export interface FlexiAIOptions {
   /** A pino-compatible logger; pino at `logging.level` by default. */
   logger?: Logger;
-  /** Time source of every time rule (circuit deadlines, cooldowns, backoff). */
+  /** Time source and timers of every time rule (circuit deadlines, cooldowns, backoff waits). */
   clock?: Clock;
   /** Randomness of backoff jitter, in [0, 1). */
   random?: () => number;
@@ -58,30 +61,28 @@ export interface FlexiAIOptions {
    * `FlexiAI.create()` loads the Redis backend itself when `sync.backend` is `redis`.
    */
   stateSync?: CircuitStateSync | StateSyncFactory;
-}
-
-export interface RegisterProviderOptions {
-  priority?: number;
-  circuitBreaker?: Partial<FlexiAIConfig['circuitBreaker']>;
+  /** Middleware installed at construction, as if passed to `use()`. */
+  middleware?: readonly ChatMiddleware[];
 }
 
 /**
  * The client: one API over every configured provider, with ordered failover, a circuit breaker per
- * provider, retries that honour Retry-After, and per-request correlation ids.
+ * provider, retries that honour Retry-After, middleware and events. A thin facade over the
+ * provider fleet (slots, breakers, shared state) and the chat executor (route, failover, settle).
  */
-export class FlexiAI {
+export class FlexiAI implements ServableClient {
   readonly config: FlexiAIConfig;
   private readonly logger: Logger;
   private readonly clock: Clock;
-  private readonly random: () => number;
-  private readonly registry: ProviderRegistry;
-  private readonly stateSync: CircuitStateSync;
-  private readonly router: Router;
+  private readonly events: ClientEvents;
+  private readonly fleet: ProviderFleet;
+  private readonly executor: ChatExecutor;
   private readonly stats = new RequestStatsRecorder();
-  private readonly listeners = new Set<CircuitChangeListener>();
-  private slots: ProviderSlot[] = [];
-  /** Client-wide admission control (config `limits`). */
-  private readonly admission: AdmissionGate;
+  private readonly records = new WeakMap<RequestContext, RequestRecord>();
+  private middleware: ChatMiddleware[] = [];
+  private chatHandler!: ChatHandler;
+  private streamHandler!: StreamHandler;
+  private transforms = false;
   private lastUsed: string | undefined;
   private closed = false;
 
@@ -89,23 +90,45 @@ export class FlexiAI {
     this.config = parseConfig(config, { env: options.env });
     this.logger = options.logger ?? createLogger({ level: this.config.logging.level });
     this.clock = options.clock ?? systemClock;
-    this.random = options.random ?? Math.random;
-    this.registry = options.registry ?? createDefaultProviderRegistry();
     if (this.config.sync.backend === 'redis' && !options.stateSync) {
       throw new ConfigurationError(
         'sync.backend is "redis": use `await FlexiAI.create(config)`, or pass `createRedisStateSync` from "flexiai/redis" as options.stateSync',
       );
     }
-    this.stateSync =
+    const stateSync =
       typeof options.stateSync === 'function'
         ? options.stateSync({ sync: this.config.sync, logger: this.logger, clock: this.clock })
         : (options.stateSync ?? new MemoryStateSync());
-    this.router = new Router(this.config.routes);
-    this.admission = new AdmissionGate(this.config.limits);
-    this.config.providers.forEach((providerConfig) => {
-      this.addSlot(this.registry.create(providerConfig, this.deps()), providerConfig, {});
+    this.events = new ClientEvents(this.logger);
+    this.fleet = new ProviderFleet({
+      config: this.config,
+      logger: this.logger,
+      clock: this.clock,
+      registry: options.registry ?? createDefaultProviderRegistry(),
+      stateSync,
+      events: this.events,
     });
-    this.router.setSlots(this.slots);
+    this.executor = new ChatExecutor({
+      fleet: this.fleet,
+      retry: this.config.retry,
+      clock: this.clock,
+      random: options.random ?? Math.random,
+      settler: new AttemptSettler({
+        clock: this.clock,
+        events: this.events,
+        retry: this.config.retry,
+      }),
+      runOf: (ctx) => this.recordOf(ctx),
+      admission: new AdmissionGate(this.config.limits),
+    });
+    this.stats.listenTo(this.events);
+    this.events.on('request', (event) => {
+      if (event.ok && event.provider && !event.cached) this.lastUsed = event.provider;
+    });
+    const builtIn: ChatMiddleware[] = [];
+    if (this.config.logging.logContent) builtIn.push(loggingMiddleware({ content: true }));
+    if (this.config.defaults) builtIn.push(defaultsMiddleware(this.config.defaults));
+    this.use(...builtIn, ...(options.middleware ?? []));
   }
 
   /**
@@ -139,142 +162,110 @@ export class FlexiAI {
 
   /** Resolves once shared circuit state has been read (at once in memory mode). Never rejects for Redis. */
   async ready(options: { signal?: AbortSignal | undefined } = {}): Promise<void> {
-    await this.stateSync.ready?.(options.signal ? { signal: options.signal } : {});
+    await this.fleet.ready(options.signal);
+  }
+
+  /**
+   * Adds middleware around every request; the first given runs outermost, and middleware added
+   * later runs inside what was there. Returns the client, for chaining.
+   */
+  use(...middleware: ChatMiddleware[]): this {
+    for (const m of middleware) {
+      if (!m || typeof m.name !== 'string' || m.name === '') {
+        throw new ConfigurationError('A middleware needs a non-empty `name`');
+      }
+    }
+    this.middleware = [...this.middleware, ...middleware];
+    this.transforms = this.middleware.some((m) => m.transformRequest);
+    this.chatHandler = composeChat(this.middleware, (request, ctx) =>
+      this.executor.chat(request, ctx),
+    );
+    this.streamHandler = composeStream(this.middleware, (request, ctx) =>
+      this.executor.stream(request, ctx),
+    );
+    return this;
+  }
+
+  /**
+   * Subscribes to the client's events: `request` (each call's end), `attempt` (each upstream call
+   * or skip), `circuit`, `cooldown`, and middleware's `cache` and `budget`. The same events are
+   * published on node:diagnostics_channel as `flexiai:<type>`. Returns the unsubscribe function.
+   */
+  on<K extends ClientEventType>(type: K, listener: ClientEventListener<K>): () => void {
+    return this.events.on(type, listener);
   }
 
   /** Sends a chat request to the first provider that can serve it. */
-  async chatCompletion(input: ChatRequest): Promise<ChatResponse> {
+  async chatCompletion(input: ChatRequest, options?: RequestOptions): Promise<ChatResponse> {
     if (this.closed) throw new ClientClosedError();
-    const request = parseChatRequest(input);
-    const candidates = this.router.resolve(request.model);
-    const correlationId = request.correlationId ?? createCorrelationId();
-    const log = new RequestLog(this.logger, correlationId, this.config.logging.logContent);
-    const { signal, correlationId: _id, model: _model, ...rest } = request;
-    const lease = await this.admission.enter(signal);
-    const started = performance.now();
-    this.stats.requestStarted();
-    if (log.logContent) log.logger.debug({ messages: request.messages }, 'chat request');
+    const request = markValidated(parseChatRequest(input));
+    const ctx = this.start(request, 'chat', options);
     try {
-      const { value, candidate, attempts } = await runFailover({
-        candidates,
-        retry: this.config.retry,
-        clock: this.clock,
-        random: this.random,
-        signal,
-        stats: this.stats,
-        log,
-        call: ({ slot, model }) =>
-          slot.provider.chat({ ...rest, model }, { signal, correlationId, logger: log }),
-      });
-      this.lastUsed = candidate.slot.name;
-      this.stats.requestSucceeded(candidate !== candidates[0]);
-      if (log.logContent)
-        log.logger.debug({ content: value.content, toolCalls: value.toolCalls }, 'chat response');
-      return {
-        ...value,
-        provider: candidate.slot.name,
-        attempts,
-        latencyMs: performance.now() - started,
-        correlationId,
-      };
+      const response = await this.chatHandler(
+        this.transforms ? await this.transform(request, ctx) : request,
+        ctx,
+      );
+      this.finish(ctx, { ok: true, response });
+      return response;
     } catch (error) {
-      this.stats.requestFailed();
+      this.finish(ctx, { ok: false, error });
       throw error;
-    } finally {
-      lease.release();
     }
   }
 
   /**
    * Streams a chat completion with the streaming failover contract: before the first text or
    * tool-call delta every failure fails over transparently; after it, a failure ends the stream
-   * with a StreamInterruptedError. Invalid requests and unknown models throw here, synchronously.
+   * with a StreamInterruptedError. Invalid requests and unknown models throw here, synchronously
+   * (after an async `transformRequest`, at the first read).
    */
-  chatCompletionStream(input: ChatRequest): ChatStream {
+  chatCompletionStream(input: ChatRequest, options?: RequestOptions): ChatStream {
     if (this.closed) throw new ClientClosedError();
-    const request = parseChatRequest(input);
-    const candidates = this.router.resolve(request.model).filter((c) => c.slot.provider.chatStream);
-    if (candidates.length === 0) {
-      throw new ConfigurationError(
-        `No provider for model "${request.model ?? 'default'}" supports streaming`,
-      );
+    const request = markValidated(parseChatRequest(input));
+    const ctx = this.start(request, 'stream', options);
+    let stream: ChatStream;
+    try {
+      const transformed = this.transforms
+        ? transformRequest(this.middleware, request, ctx)
+        : request;
+      stream =
+        transformed instanceof Promise
+          ? ChatStream.defer(async () => this.streamHandler(await this.validated(transformed), ctx))
+          : this.streamHandler(
+              this.transforms ? this.validatedSync(transformed) : transformed,
+              ctx,
+            );
+    } catch (error) {
+      this.finish(ctx, { ok: false, error });
+      throw error;
     }
-    const correlationId = request.correlationId ?? createCorrelationId();
-    const log = new RequestLog(this.logger, correlationId, this.config.logging.logContent);
-    const { signal: callerSignal, correlationId: _id, model: _model, ...rest } = request;
-    if (log.logContent) log.logger.debug({ messages: request.messages }, 'chat stream request');
-    return new ChatStream(
-      admittedStream(this.admission, callerSignal, (streamSignal, done, commit) =>
-        runChatStream(
-          {
-            candidates,
-            retry: this.config.retry,
-            clock: this.clock,
-            random: this.random,
-            stats: this.stats,
-            log,
-            request: rest,
-            correlationId,
-            signal: callerSignal ? AbortSignal.any([callerSignal, streamSignal]) : streamSignal,
-            onServed: (name) => {
-              this.lastUsed = name;
-            },
-          },
-          (response) => {
-            if (log.logContent)
-              log.logger.debug(
-                { content: response.content, toolCalls: response.toolCalls },
-                'chat stream response',
-              );
-            done(response);
-          },
-          commit,
-        ),
-      ),
-    );
+    onStreamSettled(stream, (outcome) => this.finish(ctx, outcome));
+    return stream;
+  }
+
+  /** Every name a request may use as `model`: routes, providers and model ids. */
+  knownModels(): string[] {
+    return this.fleet.router.knownModels();
   }
 
   /** Every provider with its circuit state, cooldown and health. */
   getProviderStatus(): ProviderStatus[] {
-    return this.slots.map((slot) => {
-      const snapshot = slot.breaker.snapshot();
-      const cooling = snapshot.cooldownUntil !== null && snapshot.cooldownUntil > this.clock.now();
-      return {
-        name: slot.name,
-        type: slot.provider.type,
-        model: slot.provider.model,
-        priority: slot.priority,
-        enabled: slot.enabled,
-        state: snapshot.state,
-        failures: snapshot.failures,
-        openUntil: snapshot.openUntil,
-        cooldownUntil: snapshot.cooldownUntil,
-        misconfigured: slot.misconfigured !== undefined,
-        ...(slot.misconfigured ? { misconfiguredReason: slot.misconfigured.message } : {}),
-        healthy:
-          slot.enabled && snapshot.state !== 'open' && !cooling && slot.misconfigured === undefined,
-        version: snapshot.version,
-      };
-    });
+    return this.fleet.status();
   }
 
   /** How circuit state is shared (memory, or a connected/degraded shared backend). */
   getSyncStatus(): SyncStatus {
-    return this.stateSync.status();
+    return this.fleet.syncStatus();
   }
 
   /** Closes one provider's circuit (and clears its cooldown), or every provider's. */
   resetCircuitBreakers(name?: string): void {
-    for (const slot of name === undefined ? this.slots : [this.slotNamed(name)]) {
-      slot.breaker.reset();
-      slot.misconfigured = undefined;
-    }
+    this.fleet.reset(name);
   }
 
   /** Tries this provider first for default and model-id routes (explicit routes keep their order). */
   setPrimaryProvider(name: string): void {
-    this.slotNamed(name);
-    this.router.setPrimary(name);
+    this.fleet.setPrimary(name);
   }
 
   /** The provider that served the most recent successful request. */
@@ -286,10 +277,9 @@ export class FlexiAI {
     return this.stats.snapshot();
   }
 
-  /** Subscribes to every provider's circuit transitions; returns the unsubscribe function. */
+  /** Subscribes to every provider's circuit transitions (same as `on('circuit', ...)`). */
   onCircuitStateChange(listener: CircuitChangeListener): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    return this.events.on('circuit', listener);
   }
 
   /** Adds a provider at run time, from a provider config or a ready Provider instance. */
@@ -298,30 +288,14 @@ export class FlexiAI {
     options: RegisterProviderOptions = {},
   ): void {
     if (this.closed) throw new ClientClosedError();
-    if (isProvider(provider)) {
-      this.assertUniqueName(provider.name);
-      this.addSlot(provider, undefined, options);
-    } else {
-      const parsed = providerConfigSchema.safeParse(provider);
-      if (!parsed.success) {
-        throw new ConfigurationError('Invalid provider configuration:', {
-          issues: toPathIssues(parsed.error),
-        });
-      }
-      this.assertUniqueName(parsed.data.name);
-      this.addSlot(this.registry.create(parsed.data, this.deps()), parsed.data, options);
-    }
-    this.router.setSlots(this.slots);
+    this.fleet.register(provider, options);
   }
 
   /** Stops accepting calls, closes the state sync and every provider's connections. */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    await Promise.allSettled([
-      this.stateSync.close(),
-      ...this.slots.map((slot) => slot.provider.close()),
-    ]);
+    await this.fleet.close();
   }
 
   async [Symbol.asyncDispose](): Promise<void> {
@@ -330,87 +304,47 @@ export class FlexiAI {
 
   /** What `console.log(client)` shows: providers and their states, never a credential. */
   [inspect.custom](): string {
-    const providers = this.getProviderStatus()
-      .map((p) => `${p.name} (${p.type}, ${p.model}, ${p.state})`)
-      .join(', ');
-    return `FlexiAI { providers: [${providers}], sync: ${this.stateSync.status().health}${this.closed ? ', closed' : ''} }`;
+    return `FlexiAI { ${this.fleet.describe()}${this.closed ? ', closed' : ''} }`;
   }
 
-  private deps() {
-    return { clock: this.clock, logger: this.logger };
-  }
-
-  private addSlot(
-    provider: Provider,
-    providerConfig: ProviderConfig | undefined,
-    options: RegisterProviderOptions,
-  ): void {
-    const breakerConfig = {
-      ...this.config.circuitBreaker,
-      ...providerConfig?.circuitBreaker,
-      ...options.circuitBreaker,
-    };
-    const breaker = new CircuitBreaker({
-      name: provider.name,
-      failureThreshold: breakerConfig.failureThreshold,
-      recoveryTimeoutMs: breakerConfig.recoveryTimeoutMs,
-      halfOpenMaxCalls: breakerConfig.halfOpenMaxCalls,
-      probeTimeoutMs: breakerConfig.probeTimeoutMs ?? providerConfig?.timeoutMs ?? 60_000,
-      maxCooldownMs: this.config.retry.maxCooldownMs,
+  private start(
+    request: ChatRequest,
+    operation: 'chat' | 'stream',
+    options: RequestOptions | undefined,
+  ): RequestContext {
+    const record = new RequestRecord({
+      request,
+      operation,
+      options,
+      logger: this.logger,
+      logContent: this.config.logging.logContent,
       clock: this.clock,
+      events: this.events,
     });
-    breaker.onStateChange((event) => this.onBreakerChange(event));
-    const limiter = new ProviderLimiter(breaker, providerLimits(providerConfig));
-    const index = this.slots.length;
-    this.slots.push({
-      name: provider.name,
-      provider,
-      breaker,
-      limiter,
-      priority: options.priority ?? providerConfig?.priority ?? index + 1,
-      index,
-      enabled: providerConfig?.enabled ?? true,
-      models: providerConfig?.models ?? [],
-      config: providerConfig,
-      misconfigured: undefined,
-    });
-    this.stateSync.track(provider.name, breaker);
+    this.records.set(record.ctx, record);
+    return record.ctx;
   }
 
-  private onBreakerChange(event: CircuitChangeEvent): void {
-    if (event.from !== event.to) {
-      const level = event.to === 'open' ? 'warn' : 'info';
-      this.logger[level](
-        {
-          provider: event.provider,
-          from: event.from,
-          to: event.to,
-          reason: event.reason,
-          source: event.source,
-          openUntil: event.snapshot.openUntil,
-        },
-        `circuit ${event.provider}: ${event.from} -> ${event.to} (${event.reason})`,
-      );
-    }
-    for (const listener of this.listeners) {
-      try {
-        listener(event);
-      } catch {
-        // Listeners never break the request path.
-      }
-    }
+  private finish(ctx: RequestContext, outcome: RequestOutcome): void {
+    this.recordOf(ctx).finish(outcome);
   }
 
-  private slotNamed(name: string): ProviderSlot {
-    const slot = this.slots.find((s) => s.name === name);
-    if (!slot) throw new ConfigurationError(`No provider named "${name}"`);
-    return slot;
+  private recordOf(ctx: RequestContext): RequestRecord {
+    const record = this.records.get(ctx);
+    if (!record) throw new TypeError('A RequestContext from another client was passed to next()');
+    return record;
   }
 
-  private assertUniqueName(name: string): void {
-    if (this.slots.some((s) => s.name === name)) {
-      throw new ConfigurationError(`A provider named "${name}" is already registered`);
-    }
+  private async transform(request: ChatRequest, ctx: RequestContext): Promise<ChatRequest> {
+    return this.validated(transformRequest(this.middleware, request, ctx));
+  }
+
+  private async validated(request: ChatRequest | Promise<ChatRequest>): Promise<ChatRequest> {
+    return this.validatedSync(await request);
+  }
+
+  private validatedSync(request: ChatRequest): ChatRequest {
+    return markValidated(parseChatRequest(request));
   }
 }
 
@@ -432,6 +366,3 @@ export const createFlexiAI = (
   config: FlexiAIConfigInput,
   options?: FlexiAIOptions & { signal?: AbortSignal },
 ): Promise<FlexiAI> => FlexiAI.create(config, options);
-
-const isProvider = (value: ProviderConfigInput | Provider): value is Provider =>
-  typeof (value as Provider).chat === 'function';

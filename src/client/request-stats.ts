@@ -1,4 +1,5 @@
 import type { FlexiAIError } from '../errors/flexiai-error.js';
+import type { ClientEvents } from './client-events.js';
 
 export interface ProviderStats {
   /** Upstream calls made. */
@@ -33,21 +34,40 @@ const emptyProviderStats = (): ProviderStats => ({
   lastFailure: null,
 });
 
-/** Counters for `getRequestStats()`. Plain synchronous updates: safe under any concurrency in one event loop. */
+/**
+ * Counters for `getRequestStats()`: one listener of the client's `request` and `attempt` events.
+ * Plain synchronous updates: safe under any concurrency in one event loop.
+ */
 export class RequestStatsRecorder {
   private totals = { totalRequests: 0, successfulRequests: 0, failedRequests: 0, failovers: 0 };
   private providers = new Map<string, ProviderStats>();
 
-  requestStarted(): void {
-    this.totals.totalRequests += 1;
+  /** Counts every request and attempt the events report; returns the unsubscribe function. */
+  listenTo(events: ClientEvents): () => void {
+    const offRequest = events.on('request', (event) => {
+      if (event.ok) this.requestSucceeded(event.failedOver);
+      else this.requestFailed();
+    });
+    const offAttempt = events.on('attempt', (event) => {
+      if (event.outcome === 'ok') this.callSucceeded(event.provider, event.latencyMs, event.at);
+      else if (event.outcome === 'skipped') this.skipped(event.provider);
+      else if (event.error && event.failureClass !== 'aborted')
+        this.callFailed(event.provider, event.error, event.at);
+    });
+    return () => {
+      offRequest();
+      offAttempt();
+    };
   }
 
   requestSucceeded(failedOver: boolean): void {
+    this.totals.totalRequests += 1;
     this.totals.successfulRequests += 1;
     if (failedOver) this.totals.failovers += 1;
   }
 
   requestFailed(): void {
+    this.totals.totalRequests += 1;
     this.totals.failedRequests += 1;
   }
 

@@ -3,25 +3,19 @@ import { FlexiAIError } from '../errors/flexiai-error.js';
 import { classifyError } from '../errors/is-retryable.js';
 import { ProviderError } from '../errors/provider-error.js';
 import { StreamInterruptedError } from '../errors/stream-interrupted-error.js';
-import type { FailoverOptions } from './failover.js';
-import { runFailover } from './failover.js';
-import { openStream, type OpenedStream } from './open-stream.js';
 import type { ProviderRequest } from '../providers/provider.js';
 import type { ChatResponse } from '../types/response.js';
-import type { StreamCommit } from './chat-stream.js';
 import type { StreamChunk } from '../types/stream-chunk.js';
+import type { StreamController } from './chat-stream.js';
+import { runFailover, type FailoverOptions } from './failover.js';
+import { openStream, type OpenedStream } from './open-stream.js';
 import type { RouteCandidate } from './provider-slot.js';
 import { StreamAggregator } from './stream-aggregator.js';
 
-export interface StreamRun extends Omit<
-  FailoverOptions<OpenedStream>,
-  'call' | 'deferSuccess' | 'signal'
-> {
+export interface StreamRun extends Omit<FailoverOptions<OpenedStream>, 'call' | 'signal'> {
   request: Omit<ProviderRequest, 'model'>;
-  correlationId: string;
-  /** The caller's signal (request.signal) and the ChatStream's own abort, combined. */
-  signal: AbortSignal;
-  onServed(provider: string): void;
+  /** The caller's signal (request.signal), if any; the stream's own abort is added to it. */
+  signal: AbortSignal | undefined;
 }
 
 /**
@@ -30,70 +24,49 @@ export interface StreamRun extends Omit<
  * failure ends the stream with a StreamInterruptedError carrying what arrived — never a clean end,
  * never a splice — and counts against that provider's circuit. The circuit counts a stream as a
  * success only when it completes; a consumer who stops early or aborts costs the provider nothing.
+ * The serving call is settled once, by the same AttemptSettler as every other call.
  */
 export async function* runChatStream(
-  run: StreamRun,
-  done: (response: ChatResponse) => void,
-  commit: (info: StreamCommit) => void,
-): AsyncGenerator<StreamChunk> {
-  const { stats, clock, log } = run;
+  streamRun: StreamRun,
+  controller: StreamController,
+): AsyncGenerator<StreamChunk, ChatResponse, undefined> {
+  const { run, settler } = streamRun;
+  const signal = streamRun.signal
+    ? AbortSignal.any([streamRun.signal, controller.signal])
+    : controller.signal;
   const started = performance.now();
-  stats.requestStarted();
-  let served;
-  try {
-    served = await runFailover({
-      ...run,
-      deferSuccess: true,
-      call: (candidate: RouteCandidate) =>
-        openStream(
-          candidate,
-          { ...run.request, model: candidate.model },
-          {
-            signal: run.signal,
-            correlationId: run.correlationId,
-            logger: log,
-            firstOutputTimeoutMs: firstOutputTimeout(candidate),
-          },
-        ),
-    });
-  } catch (error) {
-    stats.requestFailed();
-    throw error;
-  }
+  const firstAttempt = run.attempts.length;
+  const { value: opened, attempt } = await runFailover({
+    ...streamRun,
+    signal,
+    call: (candidate: RouteCandidate) =>
+      openStream(
+        candidate,
+        { ...streamRun.request, model: candidate.model },
+        {
+          signal,
+          correlationId: run.requestId,
+          logger: run.log,
+          firstOutputTimeoutMs: firstOutputTimeout(candidate),
+        },
+      ),
+  });
 
-  const { value: opened, candidate, attempts, permit, startedAt } = served;
+  const { candidate } = attempt;
   const { slot, model } = candidate;
-  commit({ provider: slot.name, model, attempts });
+  const now = performance.now();
+  const ttftMs = now - attempt.startedAt;
+  run.firstOutputAt ??= now;
+  // The serving call is counted in the commit info (it is under way, and it answered).
+  controller.commit({
+    provider: slot.name,
+    model,
+    attempts: [...run.attempts, { provider: slot.name, model, ok: true, latencyMs: ttftMs }],
+  });
   const aggregator = new StreamAggregator();
-  const onAbort = (): void => opened.abort(run.signal.reason);
-  run.signal.addEventListener('abort', onAbort, { once: true });
+  const onAbort = (): void => opened.abort(signal.reason);
+  signal.addEventListener('abort', onAbort, { once: true });
   let settled = false;
-  const settle = (outcome: 'ok' | FlexiAIError): void => {
-    settled = true;
-    const latencyMs = performance.now() - startedAt;
-    if (outcome === 'ok') {
-      permit.success();
-      attempts.push({ provider: slot.name, model, ok: true, latencyMs });
-      stats.callSucceeded(slot.name, latencyMs, clock.now());
-      stats.requestSucceeded(candidate !== run.candidates[0]);
-      slot.misconfigured = undefined;
-      return;
-    }
-    const failureClass = classifyError(outcome);
-    if (failureClass === 'transient') permit.failure();
-    else permit.release();
-    const status = ProviderError.isInstance(outcome) ? outcome.status : undefined;
-    attempts.push({
-      provider: slot.name,
-      model,
-      ok: false,
-      latencyMs,
-      error: outcome,
-      ...(status ? { status } : {}),
-    });
-    if (failureClass !== 'aborted') stats.callFailed(slot.name, outcome, clock.now());
-    stats.requestFailed();
-  };
 
   try {
     for (const chunk of opened.head) {
@@ -107,35 +80,44 @@ export async function* runChatStream(
         yield next.value;
       }
     }
-    settle('ok');
-    run.onServed(slot.name);
-    done({
-      ...aggregator.result(model),
+    const result = aggregator.result(model);
+    settled = true;
+    settler.settle(run, attempt, { ok: true, usage: result.usage, ttftMs });
+    return {
+      ...result,
       provider: slot.name,
-      attempts,
+      attempts: run.attempts.slice(firstAttempt),
       latencyMs: performance.now() - started,
-      correlationId: run.correlationId,
-    });
+      correlationId: run.requestId,
+    };
   } catch (thrown) {
-    const error = interrupted(thrown, candidate, aggregator, run.signal);
-    if (!settled) settle(error);
-    log.logger.warn(
-      {
-        provider: slot.name,
-        model,
-        code: error.code,
-        received: aggregator.partial().content.length,
-      },
-      `stream failed after output began: ${error.message}`,
-    );
+    const error = interrupted(thrown, candidate, aggregator, signal);
+    if (!settled) {
+      settled = true;
+      settler.settle(run, attempt, { ok: false, error });
+    }
+    if (error.code !== 'aborted') {
+      run.log.logger.warn(
+        {
+          provider: slot.name,
+          model,
+          code: error.code,
+          received: aggregator.partial().content.length,
+        },
+        `stream failed after output began: ${error.message}`,
+      );
+    }
     throw error;
   } finally {
-    run.signal.removeEventListener('abort', onAbort);
+    signal.removeEventListener('abort', onAbort);
     if (!settled) {
       // The consumer stopped early: abort the upstream at once; no verdict on the provider.
       opened.abort();
       await opened.rest?.return?.().catch(() => undefined);
-      settle(new AbortedError('The consumer stopped reading the stream'));
+      settler.settle(run, attempt, {
+        ok: false,
+        error: new AbortedError('The consumer stopped reading the stream'),
+      });
     }
   }
 }

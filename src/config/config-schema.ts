@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { defaultsConfigSchema } from './defaults-config-schema.js';
 import { circuitBreakerSchema, providerConfigSchema } from './provider-config-schema.js';
 import { secretSchema } from './secret-schema.js';
 import { syncSchema } from './sync-config-schema.js';
@@ -45,7 +46,7 @@ export const limitsSchema = z.strictObject({
   /** Requests waiting for a place; 0 (default): beyond maxInFlight a request is shed at once. */
   maxQueued: z.number().int().min(0).default(0),
   /** Longest wait for a place. */
-  queueTimeoutMs: ms().default(5_000),
+  queueTimeoutMs: ms().default(30_000),
 });
 
 export const loggingSchema = z.strictObject({
@@ -64,6 +65,8 @@ export const configSchema = z
     sync: syncSchema.default({ backend: 'memory' }),
     server: serverSchema.default(serverSchema.parse({})),
     logging: loggingSchema.default(loggingSchema.parse({})),
+    /** Request defaults (system prompt, sampling, max tokens), per route on top. */
+    defaults: defaultsConfigSchema.optional(),
   })
   .superRefine((config, ctx) => {
     const names = new Set<string>();
@@ -94,6 +97,15 @@ export const configSchema = z
           });
         }
       });
+    }
+    for (const route of Object.keys(config.defaults?.routes ?? {})) {
+      if (route !== 'default' && !(route in config.routes) && !names.has(route)) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `names no route or provider: "${route}"`,
+          path: ['defaults', 'routes', route],
+        });
+      }
     }
     if (config.retry.initialDelayMs > config.retry.maxDelayMs) {
       ctx.addIssue({

@@ -1,4 +1,5 @@
 export * from './config-schema.js';
+export * from './defaults-config-schema.js';
 export * from './env-overrides.js';
 export * from './load-config.js';
 export * from './parse-config.js';

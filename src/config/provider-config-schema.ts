@@ -22,7 +22,7 @@ export const providerLimitsSchema = z.strictObject({
   /** Calls waiting for a place; beyond it a call is shed at once (fails over, or 503). */
   maxQueued: z.number().int().min(0).default(1024),
   /** Longest wait for a place, and for a pooled connection; then the call is shed as overload. */
-  queueTimeoutMs: ms().default(5_000),
+  queueTimeoutMs: ms().default(30_000),
   /** After the circuit closes, calls ramp up from this many at once (+1 per success); `false` turns it off. */
   slowStart: z
     .union([

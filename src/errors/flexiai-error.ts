@@ -19,6 +19,7 @@ export type ErrorCode =
   | 'response_too_large'
   | 'content_filter'
   | 'stream_interrupted'
+  | 'middleware_error'
   | 'overloaded';
 
 export interface FlexiAIErrorOptions {

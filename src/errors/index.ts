@@ -10,6 +10,7 @@ export * from './flexiai-error.js';
 export * from './invalid-request-error.js';
 export * from './is-retryable.js';
 export * from './malformed-response-error.js';
+export * from './middleware-error.js';
 export * from './model-not-found-error.js';
 export * from './overloaded-error.js';
 export * from './provider-error.js';

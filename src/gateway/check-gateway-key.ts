@@ -3,20 +3,30 @@ import type { Secret } from '../internal/secret.js';
 
 const digest = (value: string): Buffer => createHash('sha256').update(value).digest();
 
+/** A gateway key's id in events, metrics and logs: `key-` and 12 hex digits of its SHA-256; never the key. */
+export const gatewayKeyId = (key: string): string =>
+  `key-${digest(key).toString('hex').slice(0, 12)}`;
+
 /**
  * Checks `Authorization: Bearer <key>` against the configured gateway keys in constant time:
  * both sides are hashed to equal length first, and every key is compared (no early exit), so
- * neither the length nor the position of a match leaks through timing.
+ * neither the length nor the position of a match leaks through timing. Returns the matching key's
+ * id, or `undefined` when none matches.
  */
 export function createGatewayKeyCheck(
   keys: readonly Secret[],
-): (authorization: string | undefined) => boolean {
-  const digests = keys.map((key) => digest(key.reveal()));
+): (authorization: string | undefined) => string | undefined {
+  const known = keys.map((key) => ({
+    digest: digest(key.reveal()),
+    id: gatewayKeyId(key.reveal()),
+  }));
   return (authorization) => {
     const presented = /^Bearer\s+(.+)$/i.exec(authorization?.trim() ?? '')?.[1] ?? '';
     const candidate = digest(presented);
-    let ok = false;
-    for (const known of digests) ok = timingSafeEqual(candidate, known) || ok;
-    return ok && presented !== '';
+    let match: string | undefined;
+    for (const key of known) {
+      if (timingSafeEqual(candidate, key.digest)) match ??= key.id;
+    }
+    return presented === '' ? undefined : match;
   };
 }

@@ -4,18 +4,19 @@ import Fastify, {
   type FastifyError,
   type FastifyInstance,
 } from 'fastify';
-import type { FlexiAI } from '../client/flexiai.js';
+import type { ServableClient } from '../client/chat-client.js';
 import type { ServerConfig } from '../config/config-schema.js';
 import { createCorrelationId } from '../internal/ids.js';
 import type { Logger } from '../internal/logger.js';
 import { createGatewayKeyCheck } from './check-gateway-key.js';
 import { mapErrorToHttp } from './map-error-to-http.js';
+import { setRequestKeyId } from './request-key-id.js';
 import { registerChatCompletions } from './routes/chat-completions.js';
 import { registerHealth } from './routes/health.js';
 import { registerModels } from './routes/models.js';
 
 export interface GatewayOptions {
-  client: FlexiAI;
+  client: ServableClient;
   logger: Logger;
   /** Defaults to the client's `server` section. */
   server?: ServerConfig;
@@ -62,7 +63,8 @@ export function createGateway(options: GatewayOptions): FastifyInstance {
     void reply.header('x-request-id', request.id);
     if (!keyCheck || request.url === '/health') return;
     // Runs before the body is read: a wrong key costs no body parsing.
-    if (!keyCheck(request.headers.authorization)) {
+    const keyId = keyCheck(request.headers.authorization);
+    if (keyId === undefined) {
       void reply.code(401).header('www-authenticate', 'Bearer');
       return reply.send(
         openAIError(
@@ -72,6 +74,7 @@ export function createGateway(options: GatewayOptions): FastifyInstance {
         ),
       );
     }
+    setRequestKeyId(request, keyId);
   });
 
   app.addHook('onResponse', async (request, reply) => {

@@ -1,12 +1,12 @@
 import type { FastifyInstance } from 'fastify';
-import type { FlexiAI } from '../client/flexiai.js';
+import type { ServableClient } from '../client/chat-client.js';
 import type { ServerConfig } from '../config/config-schema.js';
 import type { Logger } from '../internal/logger.js';
 import { createGateway } from './create-gateway.js';
 import { InFlightResponses } from './in-flight-responses.js';
 
 export interface StartGatewayOptions {
-  client: FlexiAI;
+  client: ServableClient;
   logger: Logger;
   host?: string;
   port?: number;

@@ -1,20 +1,25 @@
+import { scheduleOn, systemClock, type Clock } from './clock.js';
+
 /**
- * Resolves after `ms`, or rejects with the signal's reason once it aborts. The timer is unref'd so a
- * pending backoff never keeps the process alive on its own.
+ * Resolves after `ms` of the clock's time (real unref'd timers by default), or rejects with the
+ * signal's reason once it aborts.
  */
-export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+export function sleep(ms: number, signal?: AbortSignal, clock: Clock = systemClock): Promise<void> {
   if (signal?.aborted) return Promise.reject(signal.reason);
   if (ms <= 0) return Promise.resolve();
   return new Promise((resolve, reject) => {
     const onAbort = (): void => {
-      clearTimeout(timer);
+      cancel();
       reject(signal?.reason);
     };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    timer.unref?.();
+    const cancel = scheduleOn(
+      clock,
+      () => {
+        signal?.removeEventListener('abort', onAbort);
+        resolve();
+      },
+      ms,
+    );
     signal?.addEventListener('abort', onAbort, { once: true });
   });
 }

@@ -105,7 +105,7 @@ export function providerLimits(
   return {
     maxInFlight: limits?.maxInFlight ?? config?.maxConnections ?? 128,
     maxQueued: limits?.maxQueued ?? 1024,
-    queueTimeoutMs: limits?.queueTimeoutMs ?? 5_000,
+    queueTimeoutMs: limits?.queueTimeoutMs ?? 30_000,
     slowStart: limits?.slowStart ?? { initialWindow: 2 },
   };
 }

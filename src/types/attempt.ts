@@ -1,3 +1,5 @@
+import type { Usage } from './usage.js';
+
 /** Why a provider was passed over without a call. */
 export type SkipReason = 'circuit_open' | 'cooldown' | 'half_open_busy';
 
@@ -14,4 +16,8 @@ export interface Attempt {
   status?: number;
   /** The failure (a FlexiAIError); absent on success. */
   error?: Error;
+  /** Tokens the call used, when the provider reported them (successful calls). */
+  usage?: Usage;
+  /** Streams: from the call's start to its first output. */
+  ttftMs?: number;
 }

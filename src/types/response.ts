@@ -30,4 +30,8 @@ export interface ChatResponse extends ProviderChatResult {
   latencyMs: number;
   /** Carried into every log line of this request. */
   correlationId: string;
+  /** Set by a cache middleware when the answer came from the cache (no upstream call). */
+  cached?: boolean;
+  /** What the request cost in USD, when a cost middleware priced it; absent when unknown. */
+  costUsd?: number;
 }

@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { FlexiAI } from '../../client/flexiai.js';
+import type { ServableClient } from '../../client/chat-client.js';
 import { ValidationError } from '../../errors/validation-error.js';
 import { toPathIssues } from '../../internal/zod-issues.js';
 import type { Attempt } from '../../types/attempt.js';
@@ -15,6 +15,7 @@ import {
 } from '../convert-to-openai-response.js';
 import { mapErrorToHttp } from '../map-error-to-http.js';
 import { openAIChatRequestSchema, type OpenAIChatRequest } from '../openai-chat-request-schema.js';
+import { requestKeyId } from '../request-key-id.js';
 import { SseWriter } from '../sse-writer.js';
 import { onShutdownCut } from '../in-flight-responses.js';
 
@@ -50,27 +51,30 @@ function onDisconnect(reply: FastifyReply, abort: () => void): void {
   });
 }
 
-export function registerChatCompletions(app: FastifyInstance, client: FlexiAI): void {
+export function registerChatCompletions(app: FastifyInstance, client: ServableClient): void {
   app.post('/v1/chat/completions', async (request: FastifyRequest, reply: FastifyReply) => {
     const body = parseBody(request.body);
     const unified: ChatRequest = { ...convertFromOpenAIRequest(body), correlationId: request.id };
     if (body.stream) return streamCompletion(client, request, reply, body, unified);
     const controller = new AbortController();
     onDisconnect(reply, () => controller.abort());
-    const response = await client.chatCompletion({ ...unified, signal: controller.signal });
+    const response = await client.chatCompletion(
+      { ...unified, signal: controller.signal },
+      { gatewayKeyId: requestKeyId(request) },
+    );
     void reply.headers(attemptHeaders(response.provider, response.attempts));
     return toOpenAICompletion(response);
   });
 }
 
 async function streamCompletion(
-  client: FlexiAI,
+  client: ServableClient,
   request: FastifyRequest,
   reply: FastifyReply,
   body: OpenAIChatRequest,
   unified: ChatRequest,
 ): Promise<void> {
-  const stream = client.chatCompletionStream(unified);
+  const stream = client.chatCompletionStream(unified, { gatewayKeyId: requestKeyId(request) });
   onDisconnect(reply, () => stream.abort());
   const sse = new SseWriter(reply.raw);
   const context: ChunkContext = {

@@ -1,11 +1,11 @@
 import type { FastifyInstance } from 'fastify';
-import type { FlexiAI } from '../../client/flexiai.js';
+import type { ServableClient } from '../../client/chat-client.js';
 
 /**
  * Liveness and every provider's circuit state and sync status. 503 when no provider is available
  * (every one open, cooling down, misconfigured or disabled). Needs no gateway key.
  */
-export function registerHealth(app: FastifyInstance, client: FlexiAI): void {
+export function registerHealth(app: FastifyInstance, client: ServableClient): void {
   app.get('/health', async (_request, reply) => {
     const providers = client.getProviderStatus();
     const available = providers.filter((p) => p.healthy).length;

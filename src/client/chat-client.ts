@@ -1,0 +1,25 @@
+import type { FlexiAIConfig } from '../config/config-schema.js';
+import type { SyncStatus } from '../state/circuit-state-sync.js';
+import type { ChatRequest } from '../types/request.js';
+import type { ChatResponse } from '../types/response.js';
+import type { ChatStream } from './chat-stream.js';
+import type { ProviderStatus } from './provider-status.js';
+import type { RequestOptions } from './request-context.js';
+
+/**
+ * What the gateway, the CLI and the simple API need of a client. `FlexiAI` is one; a wrapper
+ * around it (or a test double) serves the same.
+ */
+export interface ChatClient {
+  chatCompletion(request: ChatRequest, options?: RequestOptions): Promise<ChatResponse>;
+  chatCompletionStream(request: ChatRequest, options?: RequestOptions): ChatStream;
+}
+
+/** A client the gateway can serve: chat, plus what `/health` and `/v1/models` report. */
+export interface ServableClient extends ChatClient {
+  readonly config: Pick<FlexiAIConfig, 'server' | 'routes'>;
+  getProviderStatus(): ProviderStatus[];
+  getSyncStatus(): SyncStatus;
+  /** Every name a request may use as `model`: routes, providers and model ids. */
+  knownModels(): string[];
+}

@@ -1,0 +1,114 @@
+import type { RetryConfig } from '../config/config-schema.js';
+import { ConfigurationError } from '../errors/configuration-error.js';
+import type { Clock } from '../internal/clock.js';
+import type { AdmissionGate } from '../resilience/admission-gate.js';
+import type { ChatRequest, ParsedChatRequest } from '../types/request.js';
+import type { ChatResponse } from '../types/response.js';
+import { admittedStream } from './admitted-stream.js';
+import { ChatStream } from './chat-stream.js';
+import { runFailover } from './failover.js';
+import { parseChatRequest } from './parse-chat-request.js';
+import type { ProviderFleet } from './provider-fleet.js';
+import type { RequestContext } from './request-context.js';
+import { runChatStream } from './run-chat-stream.js';
+import type { AttemptSettler, RequestRun } from './settle-attempt.js';
+
+export interface ChatExecutorOptions {
+  fleet: ProviderFleet;
+  retry: RetryConfig;
+  clock: Clock;
+  random: () => number;
+  settler: AttemptSettler;
+  /** Client-wide admission control (config `limits`): every request, streams until they end. */
+  admission: AdmissionGate;
+  /** The settle record of the request a context belongs to. */
+  runOf(ctx: RequestContext): RequestRun;
+}
+
+/** Requests already validated (by the facade): the executor does not parse them twice. */
+const validated = new WeakSet<object>();
+
+/** Marks a request as validated, and returns it. */
+export function markValidated<T extends object>(request: T): T {
+  validated.add(request);
+  return request;
+}
+
+/** Validates a request that came from a middleware's `next(...)`, unless it is one already checked. */
+function ensureParsed(request: ChatRequest): ParsedChatRequest {
+  return validated.has(request)
+    ? (request as ParsedChatRequest)
+    : markValidated(parseChatRequest(request));
+}
+
+/**
+ * The request path below the middleware: route -> candidates -> failover -> settle, one way, for
+ * plain calls and streams alike. Every attempt is settled by the AttemptSettler.
+ */
+export class ChatExecutor {
+  constructor(private readonly options: ChatExecutorOptions) {}
+
+  async chat(input: ChatRequest, ctx: RequestContext): Promise<ChatResponse> {
+    const request = ensureParsed(input);
+    const candidates = this.options.fleet.router.resolve(request.model);
+    const run = this.options.runOf(ctx);
+    const { signal, correlationId: _id, model: _model, ...rest } = request;
+    const lease = await this.options.admission.enter(signal);
+    const started = performance.now();
+    const firstAttempt = run.attempts.length;
+    const { value, attempt } = await runFailover({
+      candidates,
+      retry: this.options.retry,
+      clock: this.options.clock,
+      random: this.options.random,
+      signal,
+      settler: this.options.settler,
+      run,
+      call: ({ slot, model }) =>
+        slot.provider.chat(
+          { ...rest, model },
+          { signal, correlationId: run.requestId, logger: run.log },
+        ),
+    }).finally(() => lease.release());
+    this.options.settler.settle(run, attempt, { ok: true, usage: value.usage });
+    return {
+      ...value,
+      provider: attempt.candidate.slot.name,
+      attempts: run.attempts.slice(firstAttempt),
+      latencyMs: performance.now() - started,
+      correlationId: run.requestId,
+    };
+  }
+
+  /** Invalid requests and unknown models throw here, synchronously; the call starts on iteration. */
+  stream(input: ChatRequest, ctx: RequestContext): ChatStream {
+    const request = ensureParsed(input);
+    const candidates = this.options.fleet.router
+      .resolve(request.model)
+      .filter((c) => c.slot.provider.chatStream);
+    if (candidates.length === 0) {
+      throw new ConfigurationError(
+        `No provider for model "${request.model ?? 'default'}" supports streaming`,
+      );
+    }
+    const run = this.options.runOf(ctx);
+    const { signal, correlationId: _id, model: _model, ...rest } = request;
+    return new ChatStream(
+      admittedStream(this.options.admission, signal, (controller) =>
+        runChatStream(
+          {
+            candidates,
+            retry: this.options.retry,
+            clock: this.options.clock,
+            random: this.options.random,
+            settler: this.options.settler,
+            run,
+            request: rest,
+            signal,
+          },
+          controller,
+        ),
+      ),
+    );
+  }
+}

@@ -1,0 +1,212 @@
+import { inspect } from 'node:util';
+import type { FlexiAIConfig } from '../config/config-schema.js';
+import {
+  providerConfigSchema,
+  type ProviderConfig,
+  type ProviderConfigInput,
+} from '../config/provider-config-schema.js';
+import { ConfigurationError } from '../errors/configuration-error.js';
+import type { Clock } from '../internal/clock.js';
+import type { Logger } from '../internal/logger.js';
+import { toPathIssues } from '../internal/zod-issues.js';
+import type { Provider } from '../providers/provider.js';
+import type { ProviderRegistry } from '../providers/registry.js';
+import { CircuitBreaker, type CircuitChangeEvent } from '../resilience/circuit-breaker.js';
+import { ProviderLimiter, providerLimits } from '../resilience/provider-limiter.js';
+import type { CircuitStateSync, SyncStatus } from '../state/circuit-state-sync.js';
+import type { ClientEvents } from './client-events.js';
+import type { ProviderSlot } from './provider-slot.js';
+import type { ProviderStatus } from './provider-status.js';
+import { Router } from './router.js';
+
+export interface RegisterProviderOptions {
+  priority?: number;
+  circuitBreaker?: Partial<FlexiAIConfig['circuitBreaker']>;
+}
+
+export interface ProviderFleetOptions {
+  config: FlexiAIConfig;
+  logger: Logger;
+  clock: Clock;
+  registry: ProviderRegistry;
+  stateSync: CircuitStateSync;
+  events: ClientEvents;
+}
+
+/**
+ * The configured providers as the client holds them: one slot each (adapter, circuit breaker,
+ * place in the order), the router over them, the shared circuit state, and the administration of
+ * all of it (status, reset, primary, registration, close). The request path reads it; it never
+ * runs a request.
+ */
+export class ProviderFleet {
+  readonly router: Router;
+  private readonly slots: ProviderSlot[] = [];
+
+  constructor(private readonly options: ProviderFleetOptions) {
+    this.router = new Router(options.config.routes);
+    for (const providerConfig of options.config.providers) {
+      this.addSlot(options.registry.create(providerConfig, this.deps()), providerConfig, {});
+    }
+    this.router.setSlots(this.slots);
+  }
+
+  /** Resolves once shared circuit state has been read (at once in memory mode). */
+  async ready(signal?: AbortSignal): Promise<void> {
+    await this.options.stateSync.ready?.(signal ? { signal } : {});
+  }
+
+  /** Every provider with its circuit state, cooldown and health. */
+  status(): ProviderStatus[] {
+    const now = this.options.clock.now();
+    return this.slots.map((slot) => {
+      const snapshot = slot.breaker.snapshot();
+      const cooling = snapshot.cooldownUntil !== null && snapshot.cooldownUntil > now;
+      return {
+        name: slot.name,
+        type: slot.provider.type,
+        model: slot.provider.model,
+        priority: slot.priority,
+        enabled: slot.enabled,
+        state: snapshot.state,
+        failures: snapshot.failures,
+        openUntil: snapshot.openUntil,
+        cooldownUntil: snapshot.cooldownUntil,
+        misconfigured: slot.misconfigured !== undefined,
+        ...(slot.misconfigured ? { misconfiguredReason: slot.misconfigured.message } : {}),
+        healthy:
+          slot.enabled && snapshot.state !== 'open' && !cooling && slot.misconfigured === undefined,
+        version: snapshot.version,
+      };
+    });
+  }
+
+  syncStatus(): SyncStatus {
+    return this.options.stateSync.status();
+  }
+
+  /** Closes one provider's circuit (and clears its cooldown), or every provider's. */
+  reset(name?: string): void {
+    for (const slot of name === undefined ? this.slots : [this.slotNamed(name)]) {
+      slot.breaker.reset();
+      slot.misconfigured = undefined;
+    }
+  }
+
+  setPrimary(name: string): void {
+    this.slotNamed(name);
+    this.router.setPrimary(name);
+  }
+
+  /** Adds a provider at run time, from a provider config or a ready Provider instance. */
+  register(provider: ProviderConfigInput | Provider, options: RegisterProviderOptions = {}): void {
+    if (isProvider(provider)) {
+      this.assertUniqueName(provider.name);
+      this.addSlot(provider, undefined, options);
+    } else {
+      const parsed = providerConfigSchema.safeParse(provider);
+      if (!parsed.success) {
+        throw new ConfigurationError('Invalid provider configuration:', {
+          issues: toPathIssues(parsed.error),
+        });
+      }
+      this.assertUniqueName(parsed.data.name);
+      this.addSlot(this.options.registry.create(parsed.data, this.deps()), parsed.data, options);
+    }
+    this.router.setSlots(this.slots);
+  }
+
+  async close(): Promise<void> {
+    await Promise.allSettled([
+      this.options.stateSync.close(),
+      ...this.slots.map((slot) => slot.provider.close()),
+    ]);
+  }
+
+  /** Providers and their states, never a credential. */
+  describe(): string {
+    const providers = this.status()
+      .map((p) => `${p.name} (${p.type}, ${p.model}, ${p.state})`)
+      .join(', ');
+    return `providers: [${providers}], sync: ${this.options.stateSync.status().health}`;
+  }
+
+  [inspect.custom](): string {
+    return `ProviderFleet { ${this.describe()} }`;
+  }
+
+  private deps() {
+    return { clock: this.options.clock, logger: this.options.logger };
+  }
+
+  private addSlot(
+    provider: Provider,
+    providerConfig: ProviderConfig | undefined,
+    options: RegisterProviderOptions,
+  ): void {
+    const { config, clock } = this.options;
+    const breakerConfig = {
+      ...config.circuitBreaker,
+      ...providerConfig?.circuitBreaker,
+      ...options.circuitBreaker,
+    };
+    const breaker = new CircuitBreaker({
+      name: provider.name,
+      failureThreshold: breakerConfig.failureThreshold,
+      recoveryTimeoutMs: breakerConfig.recoveryTimeoutMs,
+      halfOpenMaxCalls: breakerConfig.halfOpenMaxCalls,
+      probeTimeoutMs: breakerConfig.probeTimeoutMs ?? providerConfig?.timeoutMs ?? 60_000,
+      maxCooldownMs: config.retry.maxCooldownMs,
+      clock,
+    });
+    breaker.onStateChange((event) => this.onBreakerChange(event));
+    const limiter = new ProviderLimiter(breaker, providerLimits(providerConfig));
+    const index = this.slots.length;
+    this.slots.push({
+      name: provider.name,
+      provider,
+      breaker,
+      limiter,
+      priority: options.priority ?? providerConfig?.priority ?? index + 1,
+      index,
+      enabled: providerConfig?.enabled ?? true,
+      models: providerConfig?.models ?? [],
+      config: providerConfig,
+      misconfigured: undefined,
+    });
+    this.options.stateSync.track(provider.name, breaker);
+  }
+
+  private onBreakerChange(event: CircuitChangeEvent): void {
+    if (event.from !== event.to) {
+      const level = event.to === 'open' ? 'warn' : 'info';
+      this.options.logger[level](
+        {
+          provider: event.provider,
+          from: event.from,
+          to: event.to,
+          reason: event.reason,
+          source: event.source,
+          openUntil: event.snapshot.openUntil,
+        },
+        `circuit ${event.provider}: ${event.from} -> ${event.to} (${event.reason})`,
+      );
+    }
+    this.options.events.emit('circuit', event);
+  }
+
+  private slotNamed(name: string): ProviderSlot {
+    const slot = this.slots.find((s) => s.name === name);
+    if (!slot) throw new ConfigurationError(`No provider named "${name}"`);
+    return slot;
+  }
+
+  private assertUniqueName(name: string): void {
+    if (this.slots.some((s) => s.name === name)) {
+      throw new ConfigurationError(`A provider named "${name}" is already registered`);
+    }
+  }
+}
+
+const isProvider = (value: ProviderConfigInput | Provider): value is Provider =>
+  typeof (value as Provider).chat === 'function';
