@@ -62,7 +62,8 @@ const newPhase = (): PhaseStats => ({
   latenciesMs: [],
 });
 const phases = { calm: newPhase(), hog: newPhase() };
-const malformedSamples: string[] = [];
+/** The first few failures of each kind, to tell what went wrong. */
+const failureSamples = new Map<string, string[]>();
 
 const isOpenAIError = (value: unknown): boolean => {
   const error = (value as { error?: Record<string, unknown> } | null)?.error;
@@ -206,8 +207,9 @@ async function one(phase: PhaseStats, stream: boolean, i: number): Promise<void>
     phase.errors.set(key, (phase.errors.get(key) ?? 0) + 1);
   } else {
     phase[verdict] += 1;
-    if (malformedSamples.length < 5)
-      malformedSamples.push(`${verdict} ${status}: ${text.slice(-200)}`);
+    const list = failureSamples.get(verdict) ?? [];
+    if (list.length < 3) list.push(`${status}: ${text.slice(-200)}`);
+    failureSamples.set(verdict, list);
   }
 }
 
@@ -324,5 +326,7 @@ const table = [
   ...checks.map(([name, ok, value]) => `| ${name} | ${value} | ${ok ? 'yes' : '**NO**'} |`),
 ];
 process.stdout.write(`${table.join('\n')}\n`);
-if (malformedSamples.length) process.stderr.write(`samples:\n${malformedSamples.join('\n')}\n`);
+for (const [verdict, list] of failureSamples) {
+  process.stderr.write(`${verdict}, first samples:\n  ${list.join('\n  ')}\n`);
+}
 process.exit(checks.every(([, ok]) => ok) ? 0 : 1);
