@@ -32,4 +32,13 @@ describe('examples keep working', () => {
     expect(out).toContain('primary:circuit_open -> secondary:ok');
     expect(out).toContain('circuit primary: half_open -> closed (probe_succeeded)');
   });
+
+  it('examples/middleware.ts rewrites prompts, refuses over budget and reports every attempt', async () => {
+    const { code, out } = await run('examples/middleware.ts');
+    expect(code).toBe(0);
+    expect(out).toContain('attempt: primary error (503)');
+    expect(out).toContain('answer from backup: (backup) You said: Write to [email]');
+    expect(out).not.toContain('jane.doe@example.com');
+    expect(out).toContain('refused: Token allowance used up');
+  });
 });

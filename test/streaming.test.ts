@@ -4,6 +4,7 @@ import { StreamInterruptedError } from '../src/errors/stream-interrupted-error.j
 import { TimeoutError } from '../src/errors/timeout-error.js';
 import { fault } from '../src/testing/faults.js';
 import type { StreamChunk } from '../src/types/stream-chunk.js';
+import { FakeClock } from './helpers/fake-clock.js';
 import { createFleet, PROVIDER_TYPES, userMessage, type Fleet } from './helpers/sim-fleet.js';
 
 const text = (chunks: StreamChunk[]): string =>
@@ -263,14 +264,18 @@ describe.each(PROVIDER_TYPES)('chatCompletionStream over real HTTP (%s)', (type)
   });
 
   it('a stream only closes a half-open circuit when it completes', async () => {
-    fleet = await createFleet([type, type], (c) => ({
-      ...c,
-      circuitBreaker: { failureThreshold: 1, recoveryTimeoutMs: 50 },
-    }));
+    // Circuit time on a fake clock: a busy machine cannot turn 'open' into 'half_open' early.
+    const clock = new FakeClock(Date.now());
+    fleet = await createFleet(
+      [type, type],
+      (c) => ({ ...c, circuitBreaker: { failureThreshold: 1, recoveryTimeoutMs: 50 } }),
+      { clock },
+    );
     fleet.sims[0]?.enqueue(fault.status(500));
     await collect(fleet.ai.chatCompletionStream(userMessage()));
     expect(fleet.ai.getProviderStatus()[0]?.state).toBe('open');
-    await settle(60);
+    clock.advance(60);
+    expect(fleet.ai.getProviderStatus()[0]?.state).toBe('half_open');
     fleet.sims[0]?.enqueue({ kind: 'stream-cut', afterChunks: 2, reply: { chunks: sixty } });
     const { error } = await collect(fleet.ai.chatCompletionStream(userMessage()));
     expect(StreamInterruptedError.isInstance(error)).toBe(true);

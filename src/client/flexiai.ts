@@ -3,7 +3,7 @@ import { inspect } from 'node:util';
 import type { FlexiAIConfig, FlexiAIConfigInput } from '../config/config-schema.js';
 import { loadConfigFile } from '../config/load-config.js';
 import { parseConfig } from '../config/parse-config.js';
-import type { ProviderConfigInput } from '../config/provider-config-schema.js';
+import type { AnyProviderConfigInput } from '../config/provider-config-schema.js';
 import { ClientClosedError } from '../errors/client-closed-error.js';
 import { ConfigurationError } from '../errors/configuration-error.js';
 import { systemClock, type Clock } from '../internal/clock.js';
@@ -284,7 +284,7 @@ export class FlexiAI implements ServableClient {
 
   /** Adds a provider at run time, from a provider config or a ready Provider instance. */
   registerProvider(
-    provider: ProviderConfigInput | Provider,
+    provider: AnyProviderConfigInput | Provider,
     options: RegisterProviderOptions = {},
   ): void {
     if (this.closed) throw new ClientClosedError();

@@ -14,4 +14,4 @@ export * from './middleware/defaults-middleware.js';
 export * from './middleware/logging-middleware.js';
 export * from './provider-status.js';
 export * from './request-context.js';
-export * from './request-stats.js';
+export type { ProviderStats, RequestStats } from './request-stats.js';

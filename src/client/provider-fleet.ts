@@ -1,9 +1,9 @@
 import { inspect } from 'node:util';
 import type { FlexiAIConfig } from '../config/config-schema.js';
 import {
-  providerConfigSchema,
-  type ProviderConfig,
-  type ProviderConfigInput,
+  providerEntrySchema,
+  type AnyProviderConfig,
+  type AnyProviderConfigInput,
 } from '../config/provider-config-schema.js';
 import { ConfigurationError } from '../errors/configuration-error.js';
 import type { Clock } from '../internal/clock.js';
@@ -45,9 +45,10 @@ export class ProviderFleet {
 
   constructor(private readonly options: ProviderFleetOptions) {
     this.router = new Router(options.config.routes);
-    for (const providerConfig of options.config.providers) {
-      this.addSlot(options.registry.create(providerConfig, this.deps()), providerConfig, {});
-    }
+    options.config.providers.forEach((providerConfig, i) => {
+      const provider = options.registry.create(providerConfig, this.deps(), `providers.${i}`);
+      this.addSlot(provider, providerConfig, {});
+    });
     this.router.setSlots(this.slots);
   }
 
@@ -99,12 +100,15 @@ export class ProviderFleet {
   }
 
   /** Adds a provider at run time, from a provider config or a ready Provider instance. */
-  register(provider: ProviderConfigInput | Provider, options: RegisterProviderOptions = {}): void {
+  register(
+    provider: AnyProviderConfigInput | Provider,
+    options: RegisterProviderOptions = {},
+  ): void {
     if (isProvider(provider)) {
       this.assertUniqueName(provider.name);
       this.addSlot(provider, undefined, options);
     } else {
-      const parsed = providerConfigSchema.safeParse(provider);
+      const parsed = providerEntrySchema.safeParse(provider);
       if (!parsed.success) {
         throw new ConfigurationError('Invalid provider configuration:', {
           issues: toPathIssues(parsed.error),
@@ -141,7 +145,7 @@ export class ProviderFleet {
 
   private addSlot(
     provider: Provider,
-    providerConfig: ProviderConfig | undefined,
+    providerConfig: AnyProviderConfig | undefined,
     options: RegisterProviderOptions,
   ): void {
     const { config, clock } = this.options;
@@ -208,5 +212,5 @@ export class ProviderFleet {
   }
 }
 
-const isProvider = (value: ProviderConfigInput | Provider): value is Provider =>
+const isProvider = (value: AnyProviderConfigInput | Provider): value is Provider =>
   typeof (value as Provider).chat === 'function';

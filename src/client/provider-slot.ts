@@ -1,4 +1,4 @@
-import type { ProviderConfig } from '../config/provider-config-schema.js';
+import type { AnyProviderConfig } from '../config/provider-config-schema.js';
 import type { Provider } from '../providers/provider.js';
 import type { CircuitBreaker } from '../resilience/circuit-breaker.js';
 import type { ProviderLimiter } from '../resilience/provider-limiter.js';
@@ -16,7 +16,7 @@ export interface ProviderSlot {
   readonly enabled: boolean;
   /** Model ids this provider serves besides its default model. */
   readonly models: readonly string[];
-  readonly config: ProviderConfig | undefined;
+  readonly config: AnyProviderConfig | undefined;
   /** Set when the provider refused our credentials; cleared by its next success. */
   misconfigured: { at: number; message: string } | undefined;
 }

@@ -48,8 +48,6 @@ export class StreamAggregator {
         if (chunk.providerMetadata)
           this.providerMetadata = { ...this.providerMetadata, ...chunk.providerMetadata };
         return;
-      case 'error':
-        return;
     }
   }
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defaultsConfigSchema } from './defaults-config-schema.js';
-import { circuitBreakerSchema, providerConfigSchema } from './provider-config-schema.js';
+import { circuitBreakerSchema, providerEntrySchema } from './provider-config-schema.js';
 import { secretSchema } from './secret-schema.js';
 import { syncSchema } from './sync-config-schema.js';
 
@@ -57,7 +57,7 @@ export const loggingSchema = z.strictObject({
 
 export const configSchema = z
   .strictObject({
-    providers: z.array(providerConfigSchema).min(1, 'must list at least one provider'),
+    providers: z.array(providerEntrySchema).min(1, 'must list at least one provider'),
     routes: z.record(z.string().min(1), z.array(z.string().min(1)).min(1)).default({}),
     circuitBreaker: circuitBreakerSchema.default(circuitBreakerSchema.parse({})),
     retry: retrySchema.default(retrySchema.parse({})),

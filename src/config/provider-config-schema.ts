@@ -42,7 +42,8 @@ export const providerTypeSchema = z.enum([
 ]);
 export type ProviderType = z.infer<typeof providerTypeSchema>;
 
-const providerFields = {
+/** Fields every provider type accepts (a provider module's schema spreads them). */
+export const providerFields = {
   /** Unique; used in routes, status, logs and the gateway's x-flexiai-provider header. */
   name: z
     .string()
@@ -140,3 +141,44 @@ export type OpenAICompatibleProviderConfig = z.output<typeof openAICompatiblePro
 export type AnthropicProviderConfig = z.output<typeof anthropicProviderSchema>;
 export type GeminiProviderConfig = z.output<typeof geminiProviderSchema>;
 export type VertexAIProviderConfig = z.output<typeof vertexAIProviderSchema>;
+
+const BUILT_IN_TYPES: ReadonlySet<string> = new Set(providerTypeSchema.options);
+
+/**
+ * A provider of a type registered at run time (`ProviderRegistry.register(module)`): the common
+ * fields are checked here, the rest by the module's own `configSchema` when the client is made.
+ */
+export const customProviderSchema = z.looseObject({
+  ...providerFields,
+  type: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9._-]{0,63}$/, 'must be 1-64 lowercase letters, digits, . _ or -'),
+});
+export type CustomProviderConfigInput = z.input<typeof customProviderSchema>;
+export type CustomProviderConfig = z.output<typeof customProviderSchema>;
+
+/** A provider entry of any type, built in or registered. */
+export type AnyProviderConfig = ProviderConfig | CustomProviderConfig;
+export type AnyProviderConfigInput = ProviderConfigInput | CustomProviderConfigInput;
+
+/** True for the provider types FlexiAI ships. */
+export const isBuiltInProviderType = (type: string): type is ProviderType =>
+  BUILT_IN_TYPES.has(type);
+
+/**
+ * One entry of `providers`: a built-in type is validated in full by its schema; any other type by
+ * the common fields (its module validates the rest). Issues keep their field paths.
+ */
+export const providerEntrySchema = z.unknown().transform((value, ctx) => {
+  const type = (value as { type?: unknown } | null)?.type;
+  const schema =
+    typeof type === 'string' && !isBuiltInProviderType(type)
+      ? customProviderSchema
+      : providerConfigSchema;
+  const result = schema.safeParse(value);
+  if (result.success) return result.data as AnyProviderConfig;
+  for (const issue of result.error.issues) {
+    ctx.addIssue({ code: 'custom', message: issue.message, path: issue.path });
+  }
+  return z.NEVER;
+}) as unknown as z.ZodType<AnyProviderConfig, AnyProviderConfigInput>;

@@ -58,17 +58,6 @@ export function isRetryableFailure(facts: FailureFacts): boolean {
   );
 }
 
-/** Whether the failover loop moves on to the next provider after this failure. */
-export const shouldFailOver = (failureClass: FailureClass): boolean =>
-  failureClass === 'transient' ||
-  failureClass === 'rate_limit' ||
-  failureClass === 'auth' ||
-  failureClass === 'overload';
-
-/** Whether the failure counts against the provider's circuit. */
-export const countsAgainstCircuit = (failureClass: FailureClass): boolean =>
-  failureClass === 'transient';
-
 /** Reads the facts off any thrown value: FlexiAI errors by their fields, anything else is transient. */
 function factsOf(error: unknown): FailureFacts {
   if (

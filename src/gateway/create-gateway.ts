@@ -9,7 +9,7 @@ import type { ServerConfig } from '../config/config-schema.js';
 import { createCorrelationId } from '../internal/ids.js';
 import type { Logger } from '../internal/logger.js';
 import { createGatewayKeyCheck } from './check-gateway-key.js';
-import { mapErrorToHttp } from './map-error-to-http.js';
+import { mapErrorToHttp, openAIErrorBody } from './map-error-to-http.js';
 import { setRequestKeyId } from './request-key-id.js';
 import { registerChatCompletions } from './routes/chat-completions.js';
 import { registerHealth } from './routes/health.js';
@@ -23,10 +23,6 @@ export interface GatewayOptions {
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
-
-const openAIError = (message: string, type: string, code: string) => ({
-  error: { message, type, code, param: null },
-});
 
 /**
  * The OpenAI-compatible gateway as a Fastify instance (not listening yet): routes, gateway-key
@@ -67,7 +63,7 @@ export function createGateway(options: GatewayOptions): FastifyInstance {
     if (keyId === undefined) {
       void reply.code(401).header('www-authenticate', 'Bearer');
       return reply.send(
-        openAIError(
+        openAIErrorBody(
           'Invalid or missing gateway key (Authorization: Bearer <key>)',
           'invalid_request_error',
           'invalid_api_key',
@@ -100,13 +96,13 @@ export function createGateway(options: GatewayOptions): FastifyInstance {
           : status === 415
             ? 'unsupported_media_type'
             : 'invalid_request';
-      return reply.code(status).send(openAIError(error.message, 'invalid_request_error', code));
+      return reply.code(status).send(openAIErrorBody(error.message, 'invalid_request_error', code));
     }
     if (error instanceof SyntaxError || error instanceof RangeError) {
       return reply
         .code(400)
         .send(
-          openAIError(
+          openAIErrorBody(
             'The request body is not valid JSON',
             'invalid_request_error',
             'invalid_json',
@@ -126,7 +122,7 @@ export function createGateway(options: GatewayOptions): FastifyInstance {
     reply
       .code(404)
       .send(
-        openAIError(
+        openAIErrorBody(
           `No route for ${request.method} ${request.url.split('?')[0]}`,
           'invalid_request_error',
           'not_found',

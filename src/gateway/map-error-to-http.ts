@@ -11,17 +11,21 @@ export interface HttpError {
   body: { error: { message: string; type: string; code: string | null; param: string | null } };
 }
 
+/** OpenAI's error JSON: `{ error: { message, type, code, param } }`. */
+export const openAIErrorBody = (
+  message: string,
+  type: string,
+  code: string | null,
+  param: string | null = null,
+): HttpError['body'] => ({ error: { message, type, code, param } });
+
 const openAIError = (
   status: number,
   message: string,
   type: string,
   code: string | null,
   param: string | null = null,
-): HttpError => ({
-  status,
-  headers: {},
-  body: { error: { message, type, code, param } },
-});
+): HttpError => ({ status, headers: {}, body: openAIErrorBody(message, type, code, param) });
 
 /**
  * The one place that turns an error into an HTTP status and OpenAI's error JSON. Messages are the

@@ -45,8 +45,8 @@ export interface Provider {
     request: ProviderRequest,
     options: ProviderCallOptions,
   ): Promise<AsyncIterable<StreamChunk>>;
-  /** A cheap authenticated call, cached for `healthCheckTtlMs`; `force` bypasses the cache. */
-  healthCheck(options?: { signal?: AbortSignal; force?: boolean }): Promise<HealthCheckResult>;
+  /** Optional: a cheap authenticated call, cached for `healthCheckTtlMs`; `force` bypasses the cache. */
+  healthCheck?(options?: { signal?: AbortSignal; force?: boolean }): Promise<HealthCheckResult>;
   /** Closes pooled connections. */
   close(): Promise<void>;
 }

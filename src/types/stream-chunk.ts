@@ -35,18 +35,8 @@ export interface ResponseMetadataChunk {
   providerMetadata?: Record<string, unknown>;
 }
 
-export interface ErrorChunk {
-  type: 'error';
-  error: Error;
-}
-
 export type StreamChunk =
-  | TextDeltaChunk
-  | ToolCallDeltaChunk
-  | UsageChunk
-  | FinishChunk
-  | ResponseMetadataChunk
-  | ErrorChunk;
+  TextDeltaChunk | ToolCallDeltaChunk | UsageChunk | FinishChunk | ResponseMetadataChunk;
 
 /** A chunk that carries model output: the first one commits a stream to its provider. */
 export const isOutputChunk = (chunk: StreamChunk): chunk is TextDeltaChunk | ToolCallDeltaChunk =>
