@@ -11,7 +11,8 @@ import { parseChatRequest } from './parse-chat-request.js';
 import type { ProviderFleet } from './provider-fleet.js';
 import type { RequestContext } from './request-context.js';
 import { runChatStream } from './run-chat-stream.js';
-import type { AttemptSettler, RequestRun } from './settle-attempt.js';
+import { recordOf, type RequestRecord } from './request-record.js';
+import type { AttemptSettler } from './settle-attempt.js';
 
 export interface ChatExecutorOptions {
   fleet: ProviderFleet;
@@ -21,24 +22,14 @@ export interface ChatExecutorOptions {
   settler: AttemptSettler;
   /** Client-wide admission control (config `limits`): every request, streams until they end. */
   admission: AdmissionGate;
-  /** The settle record of the request a context belongs to. */
-  runOf(ctx: RequestContext): RequestRun;
 }
 
-/** Requests already validated (by the facade): the executor does not parse them twice. */
-const validated = new WeakSet<object>();
-
-/** Marks a request as validated, and returns it. */
-export function markValidated<T extends object>(request: T): T {
-  validated.add(request);
-  return request;
-}
-
-/** Validates a request that came from a middleware's `next(...)`, unless it is one already checked. */
-function ensureParsed(request: ChatRequest): ParsedChatRequest {
-  return validated.has(request)
-    ? (request as ParsedChatRequest)
-    : markValidated(parseChatRequest(request));
+/** Validates a request that came from a middleware's `next(...)`, unless it is the one already checked. */
+function ensureParsed(request: ChatRequest, record: RequestRecord): ParsedChatRequest {
+  if (request === record.validated) return request as ParsedChatRequest;
+  const parsed = parseChatRequest(request);
+  record.validated = parsed;
+  return parsed;
 }
 
 /**
@@ -49,9 +40,9 @@ export class ChatExecutor {
   constructor(private readonly options: ChatExecutorOptions) {}
 
   async chat(input: ChatRequest, ctx: RequestContext): Promise<ChatResponse> {
-    const request = ensureParsed(input);
+    const run = recordOf(ctx);
+    const request = ensureParsed(input, run);
     const candidates = this.options.fleet.router.resolve(request.model);
-    const run = this.options.runOf(ctx);
     const { signal, correlationId: _id, model: _model, ...rest } = request;
     const lease = await this.options.admission.enter(signal);
     const started = performance.now();
@@ -82,7 +73,8 @@ export class ChatExecutor {
 
   /** Invalid requests and unknown models throw here, synchronously; the call starts on iteration. */
   stream(input: ChatRequest, ctx: RequestContext): ChatStream {
-    const request = ensureParsed(input);
+    const run = recordOf(ctx);
+    const request = ensureParsed(input, run);
     const candidates = this.options.fleet.router
       .resolve(request.model)
       .filter((c) => c.slot.provider.chatStream);
@@ -91,7 +83,6 @@ export class ChatExecutor {
         `No provider for model "${request.model ?? 'default'}" supports streaming`,
       );
     }
-    const run = this.options.runOf(ctx);
     const { signal, correlationId: _id, model: _model, ...rest } = request;
     return new ChatStream(
       admittedStream(this.options.admission, signal, (controller) =>

@@ -20,7 +20,7 @@ import {
 import type { ChatRequest } from '../types/request.js';
 import type { ChatResponse } from '../types/response.js';
 import type { ServableClient } from './chat-client.js';
-import { ChatExecutor, markValidated } from './chat-executor.js';
+import { ChatExecutor } from './chat-executor.js';
 import { ChatStream, onStreamSettled } from './chat-stream.js';
 import { ClientEvents } from './client-events.js';
 import type { ClientEventListener, ClientEventType } from './event-types.js';
@@ -38,7 +38,7 @@ import { parseChatRequest } from './parse-chat-request.js';
 import { ProviderFleet, type RegisterProviderOptions } from './provider-fleet.js';
 import type { ProviderStatus } from './provider-status.js';
 import type { RequestContext, RequestOptions } from './request-context.js';
-import { RequestRecord, type RequestOutcome } from './request-record.js';
+import { RequestRecord, recordOf, type RecordDeps } from './request-record.js';
 import { RequestStatsRecorder, type RequestStats } from './request-stats.js';
 import { AttemptSettler } from './settle-attempt.js';
 
@@ -78,7 +78,7 @@ export class FlexiAI implements ServableClient {
   private readonly fleet: ProviderFleet;
   private readonly executor: ChatExecutor;
   private readonly stats = new RequestStatsRecorder();
-  private readonly records = new WeakMap<RequestContext, RequestRecord>();
+  private readonly recordDeps: RecordDeps;
   private middleware: ChatMiddleware[] = [];
   private chatHandler!: ChatHandler;
   private streamHandler!: StreamHandler;
@@ -118,9 +118,14 @@ export class FlexiAI implements ServableClient {
         events: this.events,
         retry: this.config.retry,
       }),
-      runOf: (ctx) => this.recordOf(ctx),
       admission: new AdmissionGate(this.config.limits),
     });
+    this.recordDeps = {
+      logger: this.logger,
+      logContent: this.config.logging.logContent,
+      clock: this.clock,
+      events: this.events,
+    };
     this.stats.listenTo(this.events);
     this.events.on('request', (event) => {
       if (event.ok && event.provider && !event.cached) this.lastUsed = event.provider;
@@ -177,12 +182,9 @@ export class FlexiAI implements ServableClient {
     }
     this.middleware = [...this.middleware, ...middleware];
     this.transforms = this.middleware.some((m) => m.transformRequest);
-    this.chatHandler = composeChat(this.middleware, (request, ctx) =>
-      this.executor.chat(request, ctx),
-    );
-    this.streamHandler = composeStream(this.middleware, (request, ctx) =>
-      this.executor.stream(request, ctx),
-    );
+    const executor = this.executor;
+    this.chatHandler = composeChat(this.middleware, executor.chat.bind(executor));
+    this.streamHandler = composeStream(this.middleware, executor.stream.bind(executor));
     return this;
   }
 
@@ -198,17 +200,17 @@ export class FlexiAI implements ServableClient {
   /** Sends a chat request to the first provider that can serve it. */
   async chatCompletion(input: ChatRequest, options?: RequestOptions): Promise<ChatResponse> {
     if (this.closed) throw new ClientClosedError();
-    const request = markValidated(parseChatRequest(input));
-    const ctx = this.start(request, 'chat', options);
+    const request = parseChatRequest(input);
+    const record = new RequestRecord(this.recordDeps, request, 'chat', options);
     try {
       const response = await this.chatHandler(
-        this.transforms ? await this.transform(request, ctx) : request,
-        ctx,
+        this.transforms ? await this.transform(request, record) : request,
+        record,
       );
-      this.finish(ctx, { ok: true, response });
+      record.finish({ ok: true, response });
       return response;
     } catch (error) {
-      this.finish(ctx, { ok: false, error });
+      record.finish({ ok: false, error });
       throw error;
     }
   }
@@ -221,25 +223,27 @@ export class FlexiAI implements ServableClient {
    */
   chatCompletionStream(input: ChatRequest, options?: RequestOptions): ChatStream {
     if (this.closed) throw new ClientClosedError();
-    const request = markValidated(parseChatRequest(input));
-    const ctx = this.start(request, 'stream', options);
+    const request = parseChatRequest(input);
+    const record = new RequestRecord(this.recordDeps, request, 'stream', options);
     let stream: ChatStream;
     try {
       const transformed = this.transforms
-        ? transformRequest(this.middleware, request, ctx)
+        ? transformRequest(this.middleware, request, record)
         : request;
       stream =
         transformed instanceof Promise
-          ? ChatStream.defer(async () => this.streamHandler(await this.validated(transformed), ctx))
+          ? ChatStream.defer(async () =>
+              this.streamHandler(this.validated(await transformed, record), record),
+            )
           : this.streamHandler(
-              this.transforms ? this.validatedSync(transformed) : transformed,
-              ctx,
+              this.transforms ? this.validated(transformed, record) : transformed,
+              record,
             );
     } catch (error) {
-      this.finish(ctx, { ok: false, error });
+      record.finish({ ok: false, error });
       throw error;
     }
-    onStreamSettled(stream, (outcome) => this.finish(ctx, outcome));
+    onStreamSettled(stream, (outcome) => record.finish(outcome));
     return stream;
   }
 
@@ -307,44 +311,15 @@ export class FlexiAI implements ServableClient {
     return `FlexiAI { ${this.fleet.describe()}${this.closed ? ', closed' : ''} }`;
   }
 
-  private start(
-    request: ChatRequest,
-    operation: 'chat' | 'stream',
-    options: RequestOptions | undefined,
-  ): RequestContext {
-    const record = new RequestRecord({
-      request,
-      operation,
-      options,
-      logger: this.logger,
-      logContent: this.config.logging.logContent,
-      clock: this.clock,
-      events: this.events,
-    });
-    this.records.set(record.ctx, record);
-    return record.ctx;
-  }
-
-  private finish(ctx: RequestContext, outcome: RequestOutcome): void {
-    this.recordOf(ctx).finish(outcome);
-  }
-
-  private recordOf(ctx: RequestContext): RequestRecord {
-    const record = this.records.get(ctx);
-    if (!record) throw new TypeError('A RequestContext from another client was passed to next()');
-    return record;
-  }
-
   private async transform(request: ChatRequest, ctx: RequestContext): Promise<ChatRequest> {
-    return this.validated(transformRequest(this.middleware, request, ctx));
+    return this.validated(await transformRequest(this.middleware, request, ctx), recordOf(ctx));
   }
 
-  private async validated(request: ChatRequest | Promise<ChatRequest>): Promise<ChatRequest> {
-    return this.validatedSync(await request);
-  }
-
-  private validatedSync(request: ChatRequest): ChatRequest {
-    return markValidated(parseChatRequest(request));
+  /** A transformed request, validated again; the record remembers it so it is not parsed twice. */
+  private validated(request: ChatRequest, record: RequestRecord): ChatRequest {
+    const parsed = parseChatRequest(request);
+    record.validated = parsed;
+    return parsed;
   }
 }
 

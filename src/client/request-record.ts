@@ -13,10 +13,8 @@ import type { RequestRun } from './settle-attempt.js';
 
 export type RequestOutcome = { ok: true; response: ChatResponse } | { ok: false; error: unknown };
 
-export interface RequestRecordOptions {
-  request: ChatRequest;
-  operation: Operation;
-  options: RequestOptions | undefined;
+/** What every record of one client shares (made once per client). */
+export interface RecordDeps {
   logger: Logger;
   logContent: boolean;
   clock: Clock;
@@ -24,49 +22,75 @@ export interface RequestRecordOptions {
 }
 
 /**
- * One public call from start to end: the context its middleware sees, the attempts the settle
- * point records for it (over every `next` a middleware made), and the one `request` event at its
- * end, whoever answered.
+ * One public call from start to end. It is the `RequestContext` its middleware sees, the run the
+ * settle point records its attempts in (over every `next` a middleware made), and the source of
+ * the one `request` event at its end, whoever answered.
  */
-export class RequestRecord implements RequestRun {
+export class RequestRecord implements RequestContext, RequestRun {
   readonly requestId: string;
   readonly operation: Operation;
   readonly route: string;
+  readonly signal: AbortSignal | undefined;
+  readonly gatewayKeyId: string | undefined;
+  readonly startedAt: number;
   readonly log: RequestLog;
   readonly attempts: Attempt[] = [];
-  readonly ctx: RequestContext;
   /** `performance.now()` when the first output of a stream was read. */
   firstOutputAt: number | undefined;
-  private readonly startedAt = performance.now();
+  /** The request object last validated for this call (the executor does not parse it twice). */
+  validated: ChatRequest | undefined;
+  private readonly started = performance.now();
+  private ownMetadata: Record<string, unknown> | undefined;
   private finished = false;
 
-  constructor(private readonly options: RequestRecordOptions) {
-    const { request, operation } = options;
+  constructor(
+    private readonly deps: RecordDeps,
+    request: ChatRequest,
+    operation: Operation,
+    private readonly options: RequestOptions | undefined,
+  ) {
     this.requestId = request.correlationId ?? createCorrelationId();
     this.operation = operation;
     this.route = request.model ?? 'default';
-    this.log = new RequestLog(options.logger, this.requestId, options.logContent);
-    this.ctx = new Context(this, options);
+    this.signal = request.signal;
+    this.gatewayKeyId = options?.gatewayKeyId;
+    this.startedAt = deps.clock.now();
+    this.log = new RequestLog(deps.logger, this.requestId, deps.logContent);
+    this.validated = request;
   }
 
+  get logger(): Logger {
+    return this.log;
+  }
+
+  /** Scratch space shared by the middleware of this request (made on first use). */
+  get metadata(): Record<string, unknown> {
+    this.ownMetadata ??= { ...this.options?.metadata };
+    return this.ownMetadata;
+  }
+
+  emit<K extends 'cache' | 'budget'>(type: K, event: ClientEventMap[K]): void {
+    this.deps.events.emit(type, event);
+  }
+
+  /** Emits the call's one `request` event (later calls are ignored). */
   finish(outcome: RequestOutcome): void {
     if (this.finished) return;
     this.finished = true;
-    const { events, clock } = this.options;
+    const { events, clock } = this.deps;
     if (!events.wanted('request')) return;
-    const latencyMs = performance.now() - this.startedAt;
     const event: RequestEvent = {
       requestId: this.requestId,
       operation: this.operation,
       route: this.route,
       ok: outcome.ok,
-      latencyMs,
+      latencyMs: performance.now() - this.started,
       failedOver: false,
       attempts: outcome.ok ? outcome.response.attempts : this.attempts,
       at: clock.now(),
     };
-    if (this.ctx.gatewayKeyId !== undefined) event.gatewayKeyId = this.ctx.gatewayKeyId;
-    if (this.firstOutputAt !== undefined) event.ttftMs = this.firstOutputAt - this.startedAt;
+    if (this.gatewayKeyId !== undefined) event.gatewayKeyId = this.gatewayKeyId;
+    if (this.firstOutputAt !== undefined) event.ttftMs = this.firstOutputAt - this.started;
     if (outcome.ok) {
       const { response } = outcome;
       event.provider = response.provider;
@@ -84,32 +108,10 @@ export class RequestRecord implements RequestRun {
   }
 }
 
-/** The RequestContext middleware sees: plain fields, and `emit` for its own events. */
-class Context implements RequestContext {
-  readonly requestId: string;
-  readonly operation: Operation;
-  readonly route: string;
-  readonly signal: AbortSignal | undefined;
-  readonly metadata: Record<string, unknown>;
-  readonly gatewayKeyId: string | undefined;
-  readonly startedAt: number;
-  readonly logger: Logger;
-
-  constructor(
-    record: RequestRecord,
-    private readonly options: RequestRecordOptions,
-  ) {
-    this.requestId = record.requestId;
-    this.operation = record.operation;
-    this.route = record.route;
-    this.signal = options.request.signal;
-    this.metadata = { ...options.options?.metadata };
-    this.gatewayKeyId = options.options?.gatewayKeyId;
-    this.startedAt = options.clock.now();
-    this.logger = record.log;
+/** The record behind a context (a context made by this client is its record). */
+export function recordOf(ctx: RequestContext): RequestRecord {
+  if (!(ctx instanceof RequestRecord)) {
+    throw new TypeError('next() was given a RequestContext that no FlexiAI client made');
   }
-
-  emit<K extends 'cache' | 'budget'>(type: K, event: ClientEventMap[K]): void {
-    this.options.events.emit(type, event);
-  }
+  return ctx;
 }

@@ -7,7 +7,7 @@ import type { Denial, Permit } from '../resilience/circuit-breaker.js';
 import type { Attempt } from '../types/attempt.js';
 import type { Usage } from '../types/usage.js';
 import type { ClientEvents } from './client-events.js';
-import type { Operation } from './event-types.js';
+import type { AttemptEvent, Operation } from './event-types.js';
 import type { RouteCandidate } from './provider-slot.js';
 import type { RequestLog } from './request-log.js';
 import { skipError } from './skip-error.js';
@@ -150,21 +150,26 @@ export class AttemptSettler {
     failureClass: FailureClass | 'ok',
     error?: FlexiAIError,
   ): void {
-    if (!this.deps.events.wanted('attempt')) return;
-    this.deps.events.emit('attempt', {
+    const { events, clock } = this.deps;
+    if (!events.wanted('attempt')) return;
+    const event: AttemptEvent = {
       requestId: run.requestId,
       operation: run.operation,
       route: run.route,
       provider: attempt.provider,
       model: attempt.model,
       outcome: attempt.ok ? 'ok' : 'error',
-      ...(failureClass === 'ok' ? {} : { failureClass }),
-      ...(error ? { code: error.code, error } : {}),
-      ...(attempt.status === undefined ? {} : { status: attempt.status }),
       latencyMs: attempt.latencyMs,
-      ...(attempt.ttftMs === undefined ? {} : { ttftMs: attempt.ttftMs }),
-      ...(attempt.usage ? { usage: attempt.usage } : {}),
-      at: this.deps.clock.now(),
-    });
+      at: clock.now(),
+    };
+    if (failureClass !== 'ok') event.failureClass = failureClass;
+    if (error) {
+      event.code = error.code;
+      event.error = error;
+    }
+    if (attempt.status !== undefined) event.status = attempt.status;
+    if (attempt.ttftMs !== undefined) event.ttftMs = attempt.ttftMs;
+    if (attempt.usage) event.usage = attempt.usage;
+    events.emit('attempt', event);
   }
 }
