@@ -9,6 +9,7 @@ import type { ServerConfig } from '../config/config-schema.js';
 import { createCorrelationId } from '../internal/ids.js';
 import type { Logger } from '../internal/logger.js';
 import { createGatewayKeyCheck } from './check-gateway-key.js';
+import { closeUnread } from './close-unread.js';
 import { mapErrorToHttp, openAIErrorBody } from './map-error-to-http.js';
 import { setRequestKeyId } from './request-key-id.js';
 import { registerChatCompletions } from './routes/chat-completions.js';
@@ -61,7 +62,9 @@ export function createGateway(options: GatewayOptions): FastifyInstance {
     // Runs before the body is read: a wrong key costs no body parsing.
     const keyId = keyCheck(request.headers.authorization);
     if (keyId === undefined) {
-      void reply.code(401).header('www-authenticate', 'Bearer');
+      // Answer, then close the connection without reading the body (see closeUnread).
+      void reply.code(401).header('www-authenticate', 'Bearer').header('connection', 'close');
+      closeUnread(request.raw.socket, reply.raw);
       return reply.send(
         openAIErrorBody(
           'Invalid or missing gateway key (Authorization: Bearer <key>)',

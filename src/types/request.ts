@@ -1,6 +1,16 @@
 import { z } from 'zod';
 import { chatMessageSchema } from './message.js';
+import { REQUEST_LIMITS } from './request-limits.js';
 import { toolChoiceSchema, toolDefinitionSchema } from './tool.js';
+
+const L = REQUEST_LIMITS;
+
+/** Metadata as OpenAI bounds it: 16 entries, keys up to 64 characters, values up to 512. */
+export const metadataSchema = z
+  .record(z.string().max(L.maxMetadataKeyLength), z.string().max(L.maxMetadataValueLength))
+  .refine((value) => Object.keys(value).length <= L.maxMetadataEntries, {
+    message: `at most ${L.maxMetadataEntries} entries`,
+  });
 
 export const responseFormatSchema = z.union([
   z.strictObject({ type: z.literal('text') }),
@@ -27,23 +37,28 @@ export type ProviderOptions = z.infer<typeof providerOptionsSchema>;
 
 export const chatRequestSchema = z
   .strictObject({
-    messages: z.array(chatMessageSchema).min(1, 'must contain at least one message'),
+    messages: z
+      .array(chatMessageSchema)
+      .min(1, 'must contain at least one message')
+      .max(L.maxMessages),
     /** Route name, provider name, `provider/model`, or a configured model id. Absent or `default`: every provider by priority. */
-    model: z.string().min(1).optional(),
+    model: z.string().min(1).max(L.maxIdentifierLength).optional(),
     temperature: z.number().min(0).max(2).optional(),
     maxTokens: z.number().int().positive().optional(),
     topP: z.number().min(0).max(1).optional(),
     topK: z.number().int().positive().optional(),
-    stop: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]).optional(),
+    stop: z
+      .union([z.string().min(1), z.array(z.string().min(1)).min(1).max(L.maxStopSequences)])
+      .optional(),
     seed: z.number().int().optional(),
     frequencyPenalty: z.number().min(-2).max(2).optional(),
     presencePenalty: z.number().min(-2).max(2).optional(),
-    tools: z.array(toolDefinitionSchema).min(1).optional(),
+    tools: z.array(toolDefinitionSchema).min(1).max(L.maxTools).optional(),
     toolChoice: toolChoiceSchema.optional(),
     parallelToolCalls: z.boolean().optional(),
     responseFormat: responseFormatSchema.optional(),
-    user: z.string().optional(),
-    metadata: z.record(z.string(), z.string()).optional(),
+    user: z.string().max(L.maxIdentifierLength).optional(),
+    metadata: metadataSchema.optional(),
     /** Correlation id for logs and the response; generated when absent. */
     correlationId: z.string().min(1).max(200).optional(),
     signal: abortSignalSchema.optional(),

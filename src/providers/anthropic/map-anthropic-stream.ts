@@ -16,7 +16,7 @@ import {
   streamEventTypeSchema,
   type AnthropicUsage,
 } from './anthropic-wire.js';
-import { anthropicErrorObject } from './map-anthropic-error.js';
+import { anthropicErrorInBody } from './map-anthropic-error.js';
 import { mapAnthropicStopReason } from './map-anthropic-stop-reason.js';
 import { mapAnthropicUsage, mergeAnthropicUsage } from './map-anthropic-usage.js';
 
@@ -24,6 +24,8 @@ export interface AnthropicStreamContext {
   target: CallTarget;
   secrets: readonly string[];
   requestId: string | undefined;
+  /** The client's clock (epoch ms); the wall clock when absent. */
+  now?: () => number;
   /** Called at `message_stop`, the protocol's end: the transport may keep the connection for reuse. */
   complete?: () => void;
 }
@@ -58,11 +60,13 @@ export async function* mapAnthropicStream(
   for await (const event of events) {
     if (event.event === 'ping') continue;
     const json = parseEventJson(event.data, context);
-    const errorObject = anthropicErrorObject(json, {
+    const errorObject = anthropicErrorInBody(json, {
       target,
       secrets,
+      headers: {},
       text: event.data,
       requestId,
+      now: context.now?.() ?? Date.now(),
       where: 'stream',
     });
     if (errorObject) throw errorObject;
