@@ -6,6 +6,7 @@ import type { ChatRequest, ParsedChatRequest } from '../types/request.js';
 import type { ChatResponse } from '../types/response.js';
 import { admittedStream } from './admitted-stream.js';
 import { ChatStream } from './chat-stream.js';
+import { checkRouteCapabilities } from './check-route-capabilities.js';
 import { runFailover } from './failover.js';
 import { parseChatRequest } from './parse-chat-request.js';
 import type { ProviderFleet } from './provider-fleet.js';
@@ -42,7 +43,10 @@ export class ChatExecutor {
   async chat(input: ChatRequest, ctx: RequestContext): Promise<ChatResponse> {
     const run = recordOf(ctx);
     const request = ensureParsed(input, run);
-    const candidates = this.options.fleet.router.resolve(request.model);
+    const candidates = checkRouteCapabilities(
+      request,
+      this.options.fleet.router.resolve(request.model),
+    );
     const { signal, correlationId: _id, model: _model, ...rest } = request;
     const lease = await this.options.admission.enter(signal);
     const started = performance.now();
@@ -75,9 +79,10 @@ export class ChatExecutor {
   stream(input: ChatRequest, ctx: RequestContext): ChatStream {
     const run = recordOf(ctx);
     const request = ensureParsed(input, run);
-    const candidates = this.options.fleet.router
-      .resolve(request.model)
-      .filter((c) => c.slot.provider.chatStream);
+    const candidates = checkRouteCapabilities(
+      request,
+      this.options.fleet.router.resolve(request.model).filter((c) => c.slot.provider.chatStream),
+    );
     if (candidates.length === 0) {
       throw new ConfigurationError(
         `No provider for model "${request.model ?? 'default'}" supports streaming`,

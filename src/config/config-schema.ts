@@ -35,6 +35,11 @@ export const serverSchema = z.strictObject({
   /** Request headers not received within this are cut off. */
   headersTimeoutMs: ms().default(10_000),
   keepAliveTimeoutMs: ms().default(5_000),
+  /**
+   * Refuse (400) an OpenAI request field that a provider of the route cannot honour, instead of
+   * dropping it for that provider and naming it in the `x-flexiai-dropped-params` header.
+   */
+  strictParams: z.boolean().default(false),
   /** On SIGTERM, in-flight requests get this long to finish before connections are closed. */
   shutdownTimeoutMs: ms().default(10_000),
 });

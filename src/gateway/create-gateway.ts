@@ -14,6 +14,7 @@ import { mapErrorToHttp, openAIErrorBody } from './map-error-to-http.js';
 import { setRequestKeyId } from './request-key-id.js';
 import { registerChatCompletions } from './routes/chat-completions.js';
 import { registerHealth } from './routes/health.js';
+import { registerResponses } from './routes/responses.js';
 import { registerModels } from './routes/models.js';
 
 export interface GatewayOptions {
@@ -134,6 +135,7 @@ export function createGateway(options: GatewayOptions): FastifyInstance {
   );
 
   registerChatCompletions(app, options.client);
+  registerResponses(app, options.client);
   registerModels(app, options.client);
   registerHealth(app, options.client);
   return app;

@@ -12,7 +12,16 @@ const identifier = z.string().max(L.maxIdentifierLength);
  * bounded (REQUEST_LIMITS): a body within the byte limit still cannot hold a million messages, a
  * schema nested thousands deep, or a model name of a megabyte.
  */
-const textPart = z.strictObject({ type: z.literal('text'), text: z.string() });
+export const cacheControl = z.strictObject({
+  type: z.literal('ephemeral'),
+  ttl: z.enum(['5m', '1h']).optional(),
+});
+/** `cache_control` is Anthropic's prompt-caching mark, sent by clients that target Claude. */
+const textPart = z.strictObject({
+  type: z.literal('text'),
+  text: z.string(),
+  cache_control: cacheControl.optional(),
+});
 const imagePart = z.strictObject({
   type: z.literal('image_url'),
   image_url: z.strictObject({
@@ -20,7 +29,15 @@ const imagePart = z.strictObject({
     detail: z.enum(['auto', 'low', 'high']).optional(),
   }),
 });
-const contentPart = z.union([textPart, imagePart]);
+const filePart = z.strictObject({
+  type: z.literal('file'),
+  file: z.strictObject({
+    file_data: z.string().min(1).optional(),
+    file_id: z.string().min(1).optional(),
+    filename: z.string().optional(),
+  }),
+});
+const contentPart = z.union([textPart, imagePart, filePart]);
 
 const toolCall = z.strictObject({
   id: identifier.min(1),
@@ -118,6 +135,22 @@ export const openAIChatRequestSchema = z
     /** Accepted for compatibility; the gateway never stores completions. */
     store: z.boolean().nullish(),
     logprobs: z.literal(false, { error: 'logprobs are not supported' }).nullish(),
+    reasoning_effort: z.enum(['none', 'minimal', 'low', 'medium', 'high', 'xhigh']).nullish(),
+    service_tier: identifier.nullish(),
+    prompt_cache_key: identifier.nullish(),
+    safety_identifier: identifier.nullish(),
+    verbosity: z.enum(['low', 'medium', 'high']).nullish(),
+    logit_bias: z
+      .record(identifier, z.number())
+      .refine((bias) => Object.keys(bias).length <= 300, { message: 'at most 300 entries' })
+      .nullish(),
+    modalities: z
+      .array(z.literal('text', { error: 'only text output is supported' }))
+      .max(1)
+      .nullish(),
+    /** OpenAI fields no provider adapter carries: accepted, never sent, named as dropped (see UNCARRIED_FIELDS). */
+    prediction: z.looseObject({ type: z.string() }).nullish(),
+    web_search_options: z.looseObject({}).nullish(),
     /** FlexiAI extension: pass-through fields per provider type (see docs/configuration.md). */
     provider_options: z.record(z.string(), z.record(z.string(), z.unknown())).optional(),
   })
@@ -128,3 +161,7 @@ export const openAIChatRequestSchema = z
   });
 
 export type OpenAIChatRequest = z.infer<typeof openAIChatRequestSchema>;
+export type OpenAITextPart = z.infer<typeof textPart>;
+
+/** OpenAI request fields the gateway accepts but no provider receives: always reported as dropped. */
+export const UNCARRIED_FIELDS = ['prediction', 'web_search_options'] as const;

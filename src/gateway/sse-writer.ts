@@ -23,10 +23,11 @@ export class SseWriter {
     });
   }
 
-  /** Sends one `data:` event; resolves when the socket can take more. */
-  async send(data: string): Promise<void> {
+  /** Sends one `data:` event (named when `event` is given); resolves when the socket can take more. */
+  async send(data: string, event?: string): Promise<void> {
     if (this.closed) return;
-    if (!this.res.write(`data: ${data}\n\n`)) {
+    const frame = event === undefined ? `data: ${data}\n\n` : `event: ${event}\ndata: ${data}\n\n`;
+    if (!this.res.write(frame)) {
       await new Promise<void>((resolve) => {
         const done = (): void => {
           this.res.off('drain', done);

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { contentPartSchema, textPartSchema } from './content-part.js';
+import { reasoningBlockSchema } from './reasoning.js';
 import { REQUEST_LIMITS } from './request-limits.js';
 import { toolCallSchema } from './tool.js';
 
@@ -25,6 +26,8 @@ export const assistantMessageSchema = z
     content: z.union([textContent, z.null()]).optional(),
     name: nameSchema.optional(),
     toolCalls: z.array(toolCallSchema).min(1).max(L.maxToolCalls).optional(),
+    /** The reasoning blocks of an earlier answer (`ChatResponse.reasoning`), sent back as they came. */
+    reasoning: z.array(reasoningBlockSchema).max(L.maxContentParts).optional(),
   })
   .refine((m) => (m.content !== null && m.content !== undefined) || m.toolCalls !== undefined, {
     message: 'an assistant message needs content or toolCalls',

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { chatMessageSchema } from './message.js';
+import { reasoningOptionSchema } from './reasoning.js';
 import { REQUEST_LIMITS } from './request-limits.js';
 import { toolChoiceSchema, toolDefinitionSchema } from './tool.js';
 
@@ -63,6 +64,25 @@ export const chatRequestSchema = z
     correlationId: z.string().min(1).max(200).optional(),
     signal: abortSignalSchema.optional(),
     providerOptions: providerOptionsSchema.optional(),
+    /** Thinking effort and/or token budget, mapped per provider (docs/fidelity.md). */
+    reasoning: reasoningOptionSchema.optional(),
+    /** Token id -> bias (-100..100). OpenAI and compatible servers only. */
+    logitBias: z
+      .record(z.string().regex(/^\d+$/, 'must be a token id'), z.number().min(-100).max(100))
+      .optional(),
+    /** OpenAI processing tier (`auto`, `default`, `flex`, `priority`, ...). */
+    serviceTier: z.string().min(1).optional(),
+    /** OpenAI prompt-cache routing key. */
+    promptCacheKey: z.string().min(1).optional(),
+    /** OpenAI safety identifier (a hashed end-user id). */
+    safetyIdentifier: z.string().min(1).optional(),
+    /** OpenAI output verbosity hint. */
+    verbosity: z.enum(['low', 'medium', 'high']).optional(),
+    /**
+     * Refuse (ValidationError, before any call) a request carrying a field that a provider in its
+     * route cannot honour, instead of dropping it for that provider and naming it in `droppedParams`.
+     */
+    strictParams: z.boolean().optional(),
   })
   .superRefine((request, ctx) => {
     const toolNames = new Set<string>();

@@ -13,8 +13,13 @@ import {
   toOpenAICompletion,
   type ChunkContext,
 } from '../convert-to-openai-response.js';
+import { droppedParamsHeader } from '../dropped-params-header.js';
 import { mapErrorToHttp } from '../map-error-to-http.js';
-import { openAIChatRequestSchema, type OpenAIChatRequest } from '../openai-chat-request-schema.js';
+import {
+  openAIChatRequestSchema,
+  UNCARRIED_FIELDS,
+  type OpenAIChatRequest,
+} from '../openai-chat-request-schema.js';
 import { requestKeyId } from '../request-key-id.js';
 import { SseWriter } from '../sse-writer.js';
 import { onShutdownCut } from '../in-flight-responses.js';
@@ -37,6 +42,20 @@ export function attemptHeaders(
   };
 }
 
+/** The OpenAI fields of this request no provider receives; refused instead with strictParams. */
+function uncarriedFields(body: OpenAIChatRequest, strict: boolean): string[] {
+  const present = UNCARRIED_FIELDS.filter((field) => body[field] != null);
+  if (strict && present.length) {
+    throw new ValidationError(
+      present.map((field) => ({
+        path: field,
+        message: 'is not carried to any provider by FlexiAI (strictParams is on)',
+      })),
+    );
+  }
+  return present;
+}
+
 function parseBody(body: unknown): OpenAIChatRequest {
   const parsed = openAIChatRequestSchema.safeParse(body ?? {});
   if (!parsed.success) throw new ValidationError(toPathIssues(parsed.error));
@@ -54,15 +73,23 @@ function onDisconnect(reply: FastifyReply, abort: () => void): void {
 export function registerChatCompletions(app: FastifyInstance, client: ServableClient): void {
   app.post('/v1/chat/completions', async (request: FastifyRequest, reply: FastifyReply) => {
     const body = parseBody(request.body);
-    const unified: ChatRequest = { ...convertFromOpenAIRequest(body), correlationId: request.id };
-    if (body.stream) return streamCompletion(client, request, reply, body, unified);
+    const uncarried = uncarriedFields(body, client.config.server.strictParams);
+    const unified: ChatRequest = {
+      ...convertFromOpenAIRequest(body),
+      correlationId: request.id,
+      ...(client.config.server.strictParams ? { strictParams: true } : {}),
+    };
+    if (body.stream) return streamCompletion(client, request, reply, body, unified, uncarried);
     const controller = new AbortController();
     onDisconnect(reply, () => controller.abort());
     const response = await client.chatCompletion(
       { ...unified, signal: controller.signal },
       { gatewayKeyId: requestKeyId(request) },
     );
-    void reply.headers(attemptHeaders(response.provider, response.attempts));
+    void reply.headers({
+      ...attemptHeaders(response.provider, response.attempts),
+      ...droppedParamsHeader([...(response.droppedParams ?? []), ...uncarried]),
+    });
     return toOpenAICompletion(response);
   });
 }
@@ -73,6 +100,7 @@ async function streamCompletion(
   reply: FastifyReply,
   body: OpenAIChatRequest,
   unified: ChatRequest,
+  uncarried: string[],
 ): Promise<void> {
   const stream = client.chatCompletionStream(unified, { gatewayKeyId: requestKeyId(request) });
   onDisconnect(reply, () => stream.abort());
@@ -84,6 +112,7 @@ async function streamCompletion(
     includeUsage: body.stream_options?.include_usage === true,
   };
   let started = false;
+  let dropped: string[] = uncarried;
   // The response starts only once the stream committed to a provider: a request no provider could
   // start still gets a proper HTTP error status, not a 200 with an error inside.
   const begin = async (): Promise<void> => {
@@ -93,6 +122,7 @@ async function streamCompletion(
     reply.hijack();
     sse.start(200, {
       ...attemptHeaders(committed?.provider, committed?.attempts ?? []),
+      ...droppedParamsHeader(dropped),
       'x-request-id': request.id,
     });
     await sse.send(JSON.stringify(roleChunk(context)));
@@ -101,6 +131,7 @@ async function streamCompletion(
     if (chunk.type === 'response-metadata') {
       if (chunk.id) context.id = completionId(chunk.id);
       if (chunk.model) context.model = chunk.model;
+      if (chunk.droppedParams) dropped = [...chunk.droppedParams, ...uncarried];
       return;
     }
     for (const payload of toOpenAIChunks(chunk, context)) await sse.send(JSON.stringify(payload));

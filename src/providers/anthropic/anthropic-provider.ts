@@ -12,6 +12,7 @@ import type {
 } from '../provider.js';
 import { header } from '../shared/headers.js';
 import { HealthCheckCache } from '../shared/health-check-cache.js';
+import { streamWithDroppedParams, withDroppedParams } from '../shared/dropped-params.js';
 import { mergeProviderOptions } from '../shared/merge-provider-options.js';
 import {
   jsonResponse,
@@ -74,15 +75,19 @@ export class AnthropicProvider implements Provider {
   }
 
   chat(request: ProviderRequest, options: ProviderCallOptions): Promise<ProviderChatResult> {
+    const dropped: string[] = [];
     return postJsonToProvider({
-      ...this.messagesCall(request, options, false),
+      ...this.messagesCall(request, options, false, dropped),
       onSuccess: jsonResponse({
         schema: anthropicMessageSchema,
         what: 'an Anthropic message',
         errorInBody: anthropicErrorInBody,
         requestIdHeader: ANTHROPIC_REQUEST_ID_HEADER,
         map: (message, { requestId, now }) =>
-          mapAnthropicResponse(message, { requestId, created: Math.floor(now / 1000) }),
+          withDroppedParams(
+            mapAnthropicResponse(message, { requestId, created: Math.floor(now / 1000) }),
+            dropped,
+          ),
       }),
     });
   }
@@ -91,16 +96,20 @@ export class AnthropicProvider implements Provider {
     request: ProviderRequest,
     options: ProviderCallOptions,
   ): Promise<AsyncIterable<StreamChunk>> {
+    const dropped: string[] = [];
     return postJsonToProvider({
-      ...this.messagesCall(request, options, true),
+      ...this.messagesCall(request, options, true, dropped),
       onSuccess: streamResponse((response, { target }) =>
-        mapAnthropicStream(decodeSse(response.body), {
-          target,
-          secrets: this.#secrets,
-          requestId: header(response.headers, ANTHROPIC_REQUEST_ID_HEADER),
-          now: () => this.clock.now(),
-          complete: response.complete,
-        }),
+        streamWithDroppedParams(
+          mapAnthropicStream(decodeSse(response.body), {
+            target,
+            secrets: this.#secrets,
+            requestId: header(response.headers, ANTHROPIC_REQUEST_ID_HEADER),
+            now: () => this.clock.now(),
+            complete: response.complete,
+          }),
+          dropped,
+        ),
       ),
     });
   }
@@ -119,8 +128,16 @@ export class AnthropicProvider implements Provider {
     return this.http.close();
   }
 
-  /** The request half of a Messages call: the body (caller phase) and where it goes. */
-  private messagesCall(request: ProviderRequest, options: ProviderCallOptions, stream: boolean) {
+  /**
+   * The request half of a Messages call: the body (caller phase) and where it goes. The request
+   * fields Anthropic could not honour are pushed onto `dropped` when the body is built.
+   */
+  private messagesCall(
+    request: ProviderRequest,
+    options: ProviderCallOptions,
+    stream: boolean,
+    dropped: string[],
+  ) {
     return {
       http: this.http,
       model: request.model,
@@ -138,6 +155,7 @@ export class AnthropicProvider implements Provider {
           );
         }
         if (stream) converted.body.stream = true;
+        dropped.push(...converted.droppedParams);
         return mergeProviderOptions(converted.body, request.providerOptions, this.type, this.name);
       },
       endpoint: () => ({

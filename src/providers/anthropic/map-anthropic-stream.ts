@@ -121,6 +121,12 @@ export async function* mapAnthropicStream(
               argumentsDelta: JSON.stringify(input),
             };
           }
+        } else if (block.type === 'redacted_thinking' && 'data' in block) {
+          if (typeof block.data === 'string' && block.data)
+            yield { type: 'reasoning-delta', redactedData: block.data };
+        } else if (block.type === 'thinking' && 'thinking' in block) {
+          if (typeof block.thinking === 'string' && block.thinking)
+            yield { type: 'reasoning-delta', delta: block.thinking };
         } else if (
           block.type === 'text' &&
           'text' in block &&
@@ -142,6 +148,12 @@ export async function* mapAnthropicStream(
             tool.sentArguments = true;
             yield { type: 'tool-call-delta', index: tool.index, argumentsDelta: fragment };
           }
+        } else if (delta.type === 'thinking_delta' && 'thinking' in delta) {
+          if (typeof delta.thinking === 'string' && delta.thinking)
+            yield { type: 'reasoning-delta', delta: delta.thinking };
+        } else if (delta.type === 'signature_delta' && 'signature' in delta) {
+          if (typeof delta.signature === 'string' && delta.signature)
+            yield { type: 'reasoning-delta', signature: delta.signature };
         }
         break;
       }
@@ -170,7 +182,7 @@ export async function* mapAnthropicStream(
         yield { type: 'usage', usage: mapAnthropicUsage(usage) };
         return;
       default:
-        // message_start repeated, thinking blocks' events and event types added later: nothing to yield.
+        // message_start repeated and event types added later: nothing to yield.
         break;
     }
   }

@@ -37,6 +37,8 @@ import {
   type GoogleAuthLoader,
 } from './google-auth-token.js';
 import { geminiErrorInBody, mapGeminiError } from './map-gemini-error.js';
+import { droppedParamsFor } from '../shared/capabilities.js';
+import { streamWithDroppedParams, withDroppedParams } from '../shared/dropped-params.js';
 import { mapGeminiResponse } from './map-gemini-response.js';
 import { mapGeminiStream } from './map-gemini-stream.js';
 import { ThoughtSignatureStore, validatesThoughtSignatures } from './thought-signature-store.js';
@@ -125,7 +127,10 @@ export class GeminiProvider implements Provider {
         errorInBody: geminiErrorInBody,
         requestIdHeader: 'x-request-id',
         map: (generated, meta) =>
-          mapGeminiResponse(generated, { ...meta, signatures: this.signatures }),
+          withDroppedParams(
+            mapGeminiResponse(generated, { ...meta, signatures: this.signatures }),
+            droppedParamsFor(this.type, request),
+          ),
       }),
     });
   }
@@ -137,13 +142,16 @@ export class GeminiProvider implements Provider {
     return postJsonToProvider({
       ...this.generateCall(request, options, true),
       onSuccess: streamResponse((response, { target, secrets }) =>
-        mapGeminiStream(decodeSse(response.body), {
-          target,
-          secrets,
-          requestId: header(response.headers, 'x-request-id'),
-          now: () => this.clock.now(),
-          signatures: this.signatures,
-        }),
+        streamWithDroppedParams(
+          mapGeminiStream(decodeSse(response.body), {
+            target,
+            secrets,
+            requestId: header(response.headers, 'x-request-id'),
+            now: () => this.clock.now(),
+            signatures: this.signatures,
+          }),
+          droppedParamsFor(this.type, request),
+        ),
       ),
     });
   }

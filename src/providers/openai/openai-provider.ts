@@ -14,6 +14,8 @@ import type {
   ProviderRequest,
 } from '../provider.js';
 import { header } from '../shared/headers.js';
+import { droppedParamsFor } from '../shared/capabilities.js';
+import { streamWithDroppedParams, withDroppedParams } from '../shared/dropped-params.js';
 import { HealthCheckCache } from '../shared/health-check-cache.js';
 import { mergeProviderOptions } from '../shared/merge-provider-options.js';
 import {
@@ -80,8 +82,8 @@ export class OpenAIProvider implements Provider {
     };
     this.requestOptions =
       config.type === 'openai'
-        ? { maxTokensField: 'max_completion_tokens', sendTopK: false }
-        : { maxTokensField: 'max_tokens', sendTopK: true };
+        ? { maxTokensField: 'max_completion_tokens', sendTopK: false, providerType: config.type }
+        : { maxTokensField: 'max_tokens', sendTopK: true, providerType: config.type };
     this.health = new HealthCheckCache(config.healthCheckTtlMs, deps.clock);
   }
 
@@ -93,7 +95,11 @@ export class OpenAIProvider implements Provider {
         what: 'a chat completion',
         errorInBody: openAIErrorInBody,
         requestIdHeader: 'x-request-id',
-        map: (completion, { requestId }) => mapOpenAIResponse(completion, requestId),
+        map: (completion, { requestId }) =>
+          withDroppedParams(
+            mapOpenAIResponse(completion, requestId),
+            droppedParamsFor(this.type, request),
+          ),
       }),
     });
   }
@@ -105,13 +111,16 @@ export class OpenAIProvider implements Provider {
     return postJsonToProvider({
       ...this.completionCall(request, options, true),
       onSuccess: streamResponse((response, { target }) =>
-        mapOpenAIStream(decodeSse(response.body), {
-          target,
-          secrets: this.#secrets,
-          requestId: header(response.headers, 'x-request-id'),
-          now: () => this.clock.now(),
-          complete: response.complete,
-        }),
+        streamWithDroppedParams(
+          mapOpenAIStream(decodeSse(response.body), {
+            target,
+            secrets: this.#secrets,
+            requestId: header(response.headers, 'x-request-id'),
+            now: () => this.clock.now(),
+            complete: response.complete,
+          }),
+          droppedParamsFor(this.type, request),
+        ),
       ),
     });
   }
