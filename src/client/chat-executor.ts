@@ -1,8 +1,10 @@
 import type { RetryConfig } from '../config/config-schema.js';
 import { ConfigurationError } from '../errors/configuration-error.js';
 import type { Clock } from '../internal/clock.js';
+import type { AdmissionGate } from '../resilience/admission-gate.js';
 import type { ChatRequest, ParsedChatRequest } from '../types/request.js';
 import type { ChatResponse } from '../types/response.js';
+import { admittedStream } from './admitted-stream.js';
 import { ChatStream } from './chat-stream.js';
 import { checkRouteCapabilities } from './check-route-capabilities.js';
 import { runFailover } from './failover.js';
@@ -19,6 +21,8 @@ export interface ChatExecutorOptions {
   clock: Clock;
   random: () => number;
   settler: AttemptSettler;
+  /** Client-wide admission control (config `limits`): every request, streams until they end. */
+  admission: AdmissionGate;
 }
 
 /** Validates a request that came from a middleware's `next(...)`, unless it is the one already checked. */
@@ -44,6 +48,7 @@ export class ChatExecutor {
       this.options.fleet.router.resolve(request.model),
     );
     const { signal, correlationId: _id, model: _model, cache: _cache, ...rest } = request;
+    const lease = await this.options.admission.enter(signal);
     const started = performance.now();
     const firstAttempt = run.attempts.length;
     const { value, attempt } = await runFailover({
@@ -59,7 +64,7 @@ export class ChatExecutor {
           { ...rest, model },
           { signal, correlationId: run.requestId, logger: run.log },
         ),
-    });
+    }).finally(() => lease.release());
     this.options.settler.settle(run, attempt, { ok: true, usage: value.usage });
     return {
       ...value,
@@ -84,19 +89,21 @@ export class ChatExecutor {
       );
     }
     const { signal, correlationId: _id, model: _model, cache: _cache, ...rest } = request;
-    return new ChatStream((controller) =>
-      runChatStream(
-        {
-          candidates,
-          retry: this.options.retry,
-          clock: this.options.clock,
-          random: this.options.random,
-          settler: this.options.settler,
-          run,
-          request: rest,
-          signal,
-        },
-        controller,
+    return new ChatStream(
+      admittedStream(this.options.admission, signal, (controller) =>
+        runChatStream(
+          {
+            candidates,
+            retry: this.options.retry,
+            clock: this.options.clock,
+            random: this.options.random,
+            settler: this.options.settler,
+            run,
+            request: rest,
+            signal,
+          },
+          controller,
+        ),
       ),
     );
   }

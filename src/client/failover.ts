@@ -1,11 +1,11 @@
 import type { RetryConfig } from '../config/config-schema.js';
 import { AbortedError } from '../errors/aborted-error.js';
-import { AllProvidersFailedError } from '../errors/all-providers-failed-error.js';
 import { FlexiAIError } from '../errors/flexiai-error.js';
 import { isRetryable } from '../errors/is-retryable.js';
 import { ProviderError } from '../errors/provider-error.js';
 import type { Clock } from '../internal/clock.js';
 import { sleep } from '../internal/sleep.js';
+import { allProvidersFailed } from '../resilience/all-providers-failed.js';
 import { fullJitterBackoff } from '../resilience/backoff.js';
 import type { ProviderSlot, RouteCandidate } from './provider-slot.js';
 import type { AttemptSettler, OpenAttempt, RequestRun } from './settle-attempt.js';
@@ -60,8 +60,14 @@ export async function runFailover<T>(options: FailoverOptions<T>): Promise<Failo
       }
       calls.set(slot, (calls.get(slot) ?? 0) + 1);
 
-      const attempt: OpenAttempt = { candidate, permit: admission, startedAt: performance.now() };
+      const startedAt = performance.now();
+      let attempt: OpenAttempt = { candidate, permit: admission, startedAt };
       try {
+        attempt = {
+          candidate,
+          permit: await slot.limiter.admit(admission, options.signal),
+          startedAt,
+        };
         return { value: await options.call(candidate), attempt };
       } catch (thrown) {
         const error = asFlexiAIError(thrown, candidate);
@@ -72,7 +78,7 @@ export async function runFailover<T>(options: FailoverOptions<T>): Promise<Failo
             : new AbortedError(undefined, { cause: error });
         }
         if (verdict === 'caller') throw error;
-        if (verdict === 'auth' || !isRetryable(error)) excluded.add(slot);
+        if (verdict === 'auth' || verdict === 'overload' || !isRetryable(error)) excluded.add(slot);
       }
     }
 
@@ -98,7 +104,7 @@ export async function runFailover<T>(options: FailoverOptions<T>): Promise<Failo
     if (giveUp) {
       const retryAfterMs =
         availableAt !== undefined && availableAt > now ? availableAt - now : undefined;
-      throw new AllProvidersFailedError(run.attempts.slice(firstAttempt), retryAfterMs);
+      throw allProvidersFailed(run.attempts.slice(firstAttempt), retryAfterMs);
     }
     try {
       await sleep(waitMs, options.signal, clock);

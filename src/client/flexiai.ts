@@ -1,3 +1,4 @@
+import { AdmissionGate } from '../resilience/admission-gate.js';
 import { inspect } from 'node:util';
 import type { CacheMiddleware, CacheStats } from '../cache/cache-middleware.js';
 import type { CacheStore } from '../cache/cache-store.js';
@@ -134,6 +135,7 @@ export class FlexiAI implements ServableClient {
         events: this.events,
         retry: this.config.retry,
       }),
+      admission: new AdmissionGate(this.config.limits),
     });
     this.recordDeps = {
       logger: this.logger,

@@ -64,6 +64,16 @@ export const observabilitySchema = z.strictObject({
     .default({ enabled: false, captureContent: false }),
 });
 
+/** Client-wide admission control: every request from start to end (streams until they end). */
+export const limitsSchema = z.strictObject({
+  /** Requests in flight at once, over every provider. */
+  maxInFlight: z.number().int().positive().default(10_000),
+  /** Requests waiting for a place; 0 (default): beyond maxInFlight a request is shed at once. */
+  maxQueued: z.number().int().min(0).default(0),
+  /** Longest wait for a place. */
+  queueTimeoutMs: ms().default(30_000),
+});
+
 export const loggingSchema = z.strictObject({
   level: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
   /** Log prompts and completions (debug level). Off by default. */
@@ -76,6 +86,7 @@ export const configSchema = z
     routes: z.record(z.string().min(1), z.array(z.string().min(1)).min(1)).default({}),
     circuitBreaker: circuitBreakerSchema.default(circuitBreakerSchema.parse({})),
     retry: retrySchema.default(retrySchema.parse({})),
+    limits: limitsSchema.default(limitsSchema.parse({})),
     sync: syncSchema.default({ backend: 'memory' }),
     server: serverSchema.default(serverSchema.parse({})),
     logging: loggingSchema.default(loggingSchema.parse({})),
@@ -165,3 +176,4 @@ export type RetryConfig = FlexiAIConfig['retry'];
 export type ServerConfig = FlexiAIConfig['server'];
 export type LoggingConfig = FlexiAIConfig['logging'];
 export type ObservabilityConfig = FlexiAIConfig['observability'];
+export type LimitsConfig = FlexiAIConfig['limits'];

@@ -15,6 +15,24 @@ export const circuitBreakerSchema = z.strictObject({
 });
 export type CircuitBreakerConfig = z.output<typeof circuitBreakerSchema>;
 
+/** Admission control for one provider: bounds on its calls in flight and queued (see docs/configuration.md). */
+export const providerLimitsSchema = z.strictObject({
+  /** Calls to this provider at once (default: maxConnections). Beyond it calls queue. */
+  maxInFlight: z.number().int().positive().optional(),
+  /** Calls waiting for a place; beyond it a call is shed at once (fails over, or 503). */
+  maxQueued: z.number().int().min(0).default(1024),
+  /** Longest wait for a place, and for a pooled connection; then the call is shed as overload. */
+  queueTimeoutMs: ms().default(30_000),
+  /** After the circuit closes, calls ramp up from this many at once (+1 per success); `false` turns it off. */
+  slowStart: z
+    .union([
+      z.literal(false),
+      z.strictObject({ initialWindow: z.number().int().positive().default(2) }),
+    ])
+    .default({ initialWindow: 2 }),
+});
+export type ProviderLimitsConfig = z.output<typeof providerLimitsSchema>;
+
 export const providerTypeSchema = z.enum([
   'openai',
   'anthropic',
@@ -58,6 +76,7 @@ export const providerFields = {
   /** Extra headers sent with every request to this provider. */
   headers: z.record(z.string(), z.string()).optional(),
   circuitBreaker: circuitBreakerSchema.partial().optional(),
+  limits: providerLimitsSchema.default(providerLimitsSchema.parse({})),
   /** Health checks are cached this long. */
   healthCheckTtlMs: ms().default(60_000),
 };

@@ -21,7 +21,8 @@ export type ErrorCode =
   | 'stream_interrupted'
   | 'middleware_error'
   | 'structured_output_invalid'
-  | 'chat_function_failed';
+  | 'chat_function_failed'
+  | 'overloaded';
 
 export interface FlexiAIErrorOptions {
   cause?: unknown;

@@ -13,6 +13,7 @@ export * from './is-retryable.js';
 export * from './malformed-response-error.js';
 export * from './middleware-error.js';
 export * from './model-not-found-error.js';
+export * from './overloaded-error.js';
 export * from './provider-error.js';
 export * from './rate-limit-error.js';
 export * from './response-too-large-error.js';

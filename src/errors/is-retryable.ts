@@ -10,13 +10,16 @@ import type { ErrorCode } from './flexiai-error.js';
  * - `transient`: 5xx, 408, 409, timeouts, connection failures, malformed bodies, an error inside a
  *   200. Counts against the circuit; fail over; retryable.
  * - `aborted`: the caller cancelled. Nothing is counted; the call ends at once.
+ * - `overload`: we are overloaded, not the provider (OverloadedError: shed by admission control,
+ *   or no pooled connection within the queue deadline). Never counts against the circuit and
+ *   never cools the provider down; fail over; retryable.
  *
  * Only the provider can fail the provider: `transient` is for what came from the upstream exchange.
  * Built-in adapters build and serialize every request in a caller phase whose throws, whatever
  * they are, become ValidationErrors (`inCallerPhase` in src/providers/shared), so nothing the
  * caller sends can reach this function as anything but `caller`.
  */
-export type FailureClass = 'caller' | 'auth' | 'rate_limit' | 'transient' | 'aborted';
+export type FailureClass = 'caller' | 'auth' | 'rate_limit' | 'transient' | 'aborted' | 'overload';
 
 export interface FailureFacts {
   code: ErrorCode;
@@ -35,6 +38,7 @@ const TRANSIENT_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
 export function classifyFailure(facts: FailureFacts): FailureClass {
   const { code, status } = facts;
   if (code === 'aborted') return 'aborted';
+  if (code === 'overloaded') return 'overload';
   if (code === 'content_filter' || code === 'validation_error' || code === 'model_not_found') {
     return 'caller';
   }
@@ -56,7 +60,9 @@ export function classifyFailure(facts: FailureFacts): FailureClass {
 export function isRetryableFailure(facts: FailureFacts): boolean {
   if (facts.shouldRetry === false) return false;
   const failureClass = classifyFailure(facts);
-  return failureClass === 'transient' || failureClass === 'rate_limit';
+  return (
+    failureClass === 'transient' || failureClass === 'rate_limit' || failureClass === 'overload'
+  );
 }
 
 /**

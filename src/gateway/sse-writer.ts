@@ -1,4 +1,5 @@
 import type { ServerResponse } from 'node:http';
+import { markSse } from './in-flight-responses.js';
 
 /**
  * Writes Server-Sent Events to a response: the one place SSE is written. Honours backpressure,
@@ -12,6 +13,7 @@ export class SseWriter {
   }
 
   start(status: number, headers: Record<string, string>): void {
+    markSse(this.res);
     this.res.writeHead(status, {
       'content-type': 'text/event-stream; charset=utf-8',
       'cache-control': 'no-cache',

@@ -23,6 +23,7 @@ import {
 } from '../openai-chat-request-schema.js';
 import { requestKeyId } from '../request-key-id.js';
 import { SseWriter } from '../sse-writer.js';
+import { onShutdownCut } from '../in-flight-responses.js';
 
 /** Upstream calls made (skips excluded), and the compact path for debugging: `a:500,b:ok`. */
 export function attemptHeaders(
@@ -64,6 +65,7 @@ function parseBody(body: unknown): OpenAIChatRequest {
 
 /** Fires when the client goes away before the response is complete. */
 function onDisconnect(reply: FastifyReply, abort: () => void): void {
+  onShutdownCut(reply.raw, abort);
   reply.raw.once('close', () => {
     if (!reply.raw.writableFinished) abort();
   });
