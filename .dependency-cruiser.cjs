@@ -6,7 +6,8 @@
  *   config, transport, resilience, state   <- types, internal, errors (state may also read resilience
  *              and config: a shared backend parses its own `sync` section)
  *   providers  <- the above, transport, config; never resilience/state/client nor each other
- *   client     <- everything below
+ *   client     <- everything below (and cost, whose middleware the facade installs)
+ *   cost       <- types, internal, errors, config, state, and client's middleware/stream types
  *   gateway    <- client and below
  *   cli        <- anything; nothing imports cli
  *   testing    <- types, internal only (the simulated providers stay independent of our adapters)
@@ -41,7 +42,11 @@ module.exports = {
       'providers',
       'resilience',
       'state',
+      'cost',
     ]),
+    // cost: pricing, ledger, reports, budgets; middleware and listeners the facade installs. It may
+    // read client's middleware and stream types (never the facade: no cycle), and state/redis.
+    layer('cost', ['types', 'internal', 'errors', 'config', 'client', 'state']),
     layer('gateway', ['types', 'internal', 'errors', 'config', 'client', 'state', 'transport']),
     layer('testing', ['types', 'internal']),
     {

@@ -4,6 +4,14 @@ import { loadConfigFile } from '../config/load-config.js';
 import { parseConfig } from '../config/parse-config.js';
 import type { ProviderConfigInput } from '../config/provider-config-schema.js';
 import { ClientClosedError } from '../errors/client-closed-error.js';
+import {
+  CostTracking,
+  loadRedisCostStore,
+  needsRedisCostStore,
+  type CostRedisStore,
+} from '../cost/cost-tracking.js';
+import type { CostReport, CostReportOptions } from '../cost/cost-report.js';
+import type { CostEstimate } from '../cost/cost-tracker.js';
 import { ConfigurationError } from '../errors/configuration-error.js';
 import { systemClock, type Clock } from '../internal/clock.js';
 import { createLogger, type Logger } from '../internal/logger.js';
@@ -16,6 +24,7 @@ import {
   type StateSyncFactory,
   type SyncStatus,
 } from '../state/circuit-state-sync.js';
+import { createWorkerId } from '../state/worker-id.js';
 import type { ChatRequest } from '../types/request.js';
 import type { ChatResponse } from '../types/response.js';
 import type { ServableClient } from './chat-client.js';
@@ -62,6 +71,8 @@ export interface FlexiAIOptions {
   stateSync?: CircuitStateSync | StateSyncFactory;
   /** Middleware installed at construction, as if passed to `use()`. */
   middleware?: readonly ChatMiddleware[];
+  /** Shared budget counters and ledger (`FlexiAI.create()` loads it when budgets or the ledger use Redis). */
+  costStore?: CostRedisStore;
 }
 
 /**
@@ -77,6 +88,7 @@ export class FlexiAI implements ServableClient {
   private readonly fleet: ProviderFleet;
   private readonly executor: ChatExecutor;
   private readonly stats = new RequestStatsRecorder();
+  private readonly cost: CostTracking;
   private readonly records = new WeakMap<RequestContext, RequestRecord>();
   private middleware: ChatMiddleware[] = [];
   private chatHandler!: ChatHandler;
@@ -99,6 +111,13 @@ export class FlexiAI implements ServableClient {
         ? options.stateSync({ sync: this.config.sync, logger: this.logger, clock: this.clock })
         : (options.stateSync ?? new MemoryStateSync());
     this.events = new ClientEvents(this.logger);
+    this.cost = new CostTracking({
+      config: this.config,
+      logger: this.logger,
+      redis: options.costStore,
+      resolve: (route) =>
+        this.fleet.router.resolve(route).map((c) => ({ provider: c.slot.name, model: c.model })),
+    });
     this.fleet = new ProviderFleet({
       config: this.config,
       logger: this.logger,
@@ -116,6 +135,7 @@ export class FlexiAI implements ServableClient {
         clock: this.clock,
         events: this.events,
         retry: this.config.retry,
+        priceAttempt: this.cost.tracker.priceAttempt,
       }),
       runOf: (ctx) => this.recordOf(ctx),
     });
@@ -123,7 +143,8 @@ export class FlexiAI implements ServableClient {
     this.events.on('request', (event) => {
       if (event.ok && event.provider && !event.cached) this.lastUsed = event.provider;
     });
-    const builtIn: ChatMiddleware[] = [];
+    this.events.on('request', this.cost.onRequest);
+    const builtIn: ChatMiddleware[] = [...this.cost.middleware()];
     if (this.config.logging.logContent) builtIn.push(loggingMiddleware({ content: true }));
     if (this.config.defaults) builtIn.push(defaultsMiddleware(this.config.defaults));
     this.use(...builtIn, ...(options.middleware ?? []));
@@ -144,7 +165,17 @@ export class FlexiAI implements ServableClient {
     const stateSync =
       rest.stateSync ??
       (parsed.sync.backend === 'redis' ? await loadRedisStateSyncFactory() : undefined);
-    const ai = new FlexiAI(parsed, { ...rest, env: false, ...(stateSync ? { stateSync } : {}) });
+    const costStore =
+      rest.costStore ??
+      (needsRedisCostStore(parsed) && parsed.sync.backend === 'redis'
+        ? await loadRedisCostStore(parsed.sync, createWorkerId())
+        : undefined);
+    const ai = new FlexiAI(parsed, {
+      ...rest,
+      env: false,
+      ...(stateSync ? { stateSync } : {}),
+      ...(costStore ? { costStore } : {}),
+    });
     await ai.ready({ signal });
     return ai;
   }
@@ -241,6 +272,33 @@ export class FlexiAI implements ServableClient {
     return stream;
   }
 
+  /**
+   * What a request would cost on the provider its route tries first, before sending it: prompt
+   * tokens (OpenAI's tokenizer for OpenAI models, an approximation elsewhere), and the cost of the
+   * prompt alone (`minUsd`) and with `maxTokens` of output (`maxUsd`). No upstream call.
+   */
+  async estimateCost(input: ChatRequest): Promise<CostEstimate> {
+    return this.cost.tracker.estimate(parseChatRequest(input));
+  }
+
+  /** Spend from the ledger, by provider, model, route, gateway key and/or day; totals are exact. */
+  async getCostReport(options: CostReportOptions = {}): Promise<CostReport> {
+    return this.cost.tracker.report(options);
+  }
+
+  /**
+   * Prices an embeddings call from its input tokens (for `ai.embed`); `{}` when the model has no
+   * known price. Calls settled through the AttemptSettler are priced and recorded already.
+   */
+  priceEmbedding(
+    provider: string,
+    model: string,
+    usage: { promptTokens: number },
+  ): { costUsd?: number } {
+    const { costUsd } = this.cost.tracker.priceEmbedding(provider, model, usage);
+    return costUsd === undefined ? {} : { costUsd };
+  }
+
   /** Every name a request may use as `model`: routes, providers and model ids. */
   knownModels(): string[] {
     return this.fleet.router.knownModels();
@@ -294,6 +352,7 @@ export class FlexiAI implements ServableClient {
     if (this.closed) return;
     this.closed = true;
     await this.fleet.close();
+    await this.cost.close();
   }
 
   async [Symbol.asyncDispose](): Promise<void> {

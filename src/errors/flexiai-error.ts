@@ -19,7 +19,8 @@ export type ErrorCode =
   | 'response_too_large'
   | 'content_filter'
   | 'stream_interrupted'
-  | 'middleware_error';
+  | 'middleware_error'
+  | 'budget_exceeded';
 
 export interface FlexiAIErrorOptions {
   cause?: unknown;

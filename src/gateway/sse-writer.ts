@@ -23,8 +23,17 @@ export class SseWriter {
 
   /** Sends one `data:` event; resolves when the socket can take more. */
   async send(data: string): Promise<void> {
+    await this.write(`data: ${data}\n\n`);
+  }
+
+  /** Sends an SSE comment line (`: text`), which event parsers ignore. */
+  async comment(text: string): Promise<void> {
+    await this.write(`: ${text.replace(/[\r\n]/g, ' ')}\n\n`);
+  }
+
+  private async write(frame: string): Promise<void> {
     if (this.closed) return;
-    if (!this.res.write(`data: ${data}\n\n`)) {
+    if (!this.res.write(frame)) {
       await new Promise<void>((resolve) => {
         const done = (): void => {
           this.res.off('drain', done);

@@ -178,11 +178,18 @@ export class OpenAISimWire implements SimWire {
     };
   }
 
+  /** `wireExtras: { cachedTokens, reasoningTokens }` add OpenAI's usage details. */
   private usage(answer: SimAnswer) {
+    const cached = answer.wireExtras?.['cachedTokens'];
+    const reasoning = answer.wireExtras?.['reasoningTokens'];
     return {
       prompt_tokens: answer.promptTokens,
       completion_tokens: answer.completionTokens,
       total_tokens: answer.promptTokens + answer.completionTokens,
+      ...(typeof cached === 'number' ? { prompt_tokens_details: { cached_tokens: cached } } : {}),
+      ...(typeof reasoning === 'number'
+        ? { completion_tokens_details: { reasoning_tokens: reasoning } }
+        : {}),
     };
   }
 }
