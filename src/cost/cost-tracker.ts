@@ -160,7 +160,6 @@ export class CostTracker {
       wrapChat: async ({ next, request }) => this.priceResponse(await next(request)),
       wrapStream: ({ next, request, ctx }) => {
         this.streaming.set(ctx.requestId, request);
-        this.preloadTokenizers(ctx.route);
         return next(request).observe({ onEnd: (response) => this.priceResponse(response) });
       },
     };
@@ -271,16 +270,6 @@ export class CostTracker {
     this.pico.set(attempt, pico);
     attempt.costUsd = picoToUsd(pico);
     if (estimated) attempt.costEstimated = true;
-  }
-
-  private preloadTokenizers(route: string): void {
-    let targets: RouteTarget[] = [];
-    try {
-      targets = this.options.resolve(route);
-    } catch {
-      return;
-    }
-    for (const target of targets) void loadTokenizer(target.model);
   }
 }
 

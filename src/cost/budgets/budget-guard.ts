@@ -148,7 +148,7 @@ export class BudgetGuard {
 
   private async maybeWarn(hold: Hold, spentNano: number, ctx: RequestContext): Promise<void> {
     const { budget } = hold;
-    if (spentNano < budget.warnAt * budget.limitUsd * 1e9) return;
+    if (spentNano < Math.round(budget.warnAt * Math.round(budget.limitUsd * 1e9))) return;
     if (!(await this.store.firstWarning(hold.key, periodTtlMs(hold.period, hold.now)))) return;
     const spentUsd = nanoToUsd(spentNano);
     ctx.emit('budget', {
