@@ -20,6 +20,11 @@ export const budgetSchema = z.strictObject({
   scope: budgetScopeSchema.default('global'),
   /** Fraction of the limit at which a `budget` warning event and log line are given, once per period. */
   warnAt: z.number().gt(0).max(1).default(0.8),
+  /**
+   * Output tokens held for a request that sets no `maxTokens` (its prompt is always held). 0 by
+   * default: such a request may then overspend by its output (see docs/cost.md, overspend bound).
+   */
+  holdOutputTokens: z.number().int().nonnegative().default(0),
 });
 
 /** Where every billed attempt is recorded (see docs/cost.md). */

@@ -232,8 +232,11 @@ export class CostTracker {
     };
   }
 
-  /** Reservation of a request for budgets: the prompt, plus `maxTokens` of output when set (pico). */
-  reservationPico(request: ChatRequest, route: string): number {
+  /**
+   * Hold of a request for budgets (pico): its prompt, plus `maxTokens` of output (or
+   * `holdOutputTokens` when it sets none), at the dearest price on its route.
+   */
+  reservationPico(request: ChatRequest, route: string, holdOutputTokens = 0): number {
     let targets: RouteTarget[];
     try {
       targets = this.options.resolve(route);
@@ -245,7 +248,7 @@ export class CostTracker {
       const price = this.prices.find(target.model);
       if (!price) continue;
       const promptTokens = countPromptTokens(request, target.model).tokens;
-      const completionTokens = request.maxTokens ?? 0;
+      const completionTokens = request.maxTokens ?? holdOutputTokens;
       const result = computeCost(price, {
         promptTokens,
         completionTokens,

@@ -31,8 +31,9 @@ interface Hold {
  * billed included). Crossing `warnAt` emits a `budget` warning event and a log line once per period.
  *
  * Overspend bound: a request is admitted only while spent + held + its hold fits the limit, so the
- * total can pass the limit only by what in-flight requests cost beyond their holds: their output,
- * when they set no `maxTokens`, and any error of the prompt estimate.
+ * total can pass the limit only by what in-flight requests cost beyond their holds: their output
+ * beyond `maxTokens` / `holdOutputTokens` (all of it when neither is set), and any error of the
+ * prompt estimate.
  */
 export class BudgetGuard {
   private readonly holds = new Map<string, { ctx: RequestContext; holds: Hold[] }>();
@@ -101,13 +102,20 @@ export class BudgetGuard {
     const budgets = this.applicable(ctx);
     if (budgets.length === 0) return;
     const now = ctx.startedAt;
-    const reservedNano = toNano(this.tracker.reservationPico(request, ctx.route));
+    const holdOf = new Map<number, number>();
     const holds: Hold[] = [];
     this.holds.set(ctx.requestId, { ctx, holds });
     for (const budget of budgets) {
       const period = budgetPeriod(budget.period, now);
       const key = `${budget.name}:${period.id}`;
       const limitNano = Math.round(budget.limitUsd * 1e9);
+      let reservedNano = holdOf.get(budget.holdOutputTokens);
+      if (reservedNano === undefined) {
+        reservedNano = toNano(
+          this.tracker.reservationPico(request, ctx.route, budget.holdOutputTokens),
+        );
+        holdOf.set(budget.holdOutputTokens, reservedNano);
+      }
       const result = await this.store.reserve(
         key,
         limitNano,
