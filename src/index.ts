@@ -1,5 +1,6 @@
 export * from './client/index.js';
 export * from './config/index.js';
+export * from './cost/index.js';
 export * from './errors/index.js';
 export {
   createLogger,

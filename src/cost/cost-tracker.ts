@@ -76,13 +76,13 @@ export class CostTracker {
   /** Settle-point hook: prices one call from its usage, or estimates a stream cut after output. */
   priceAttempt = (
     attempt: Attempt,
-    info: { run: { requestId: string }; partial?: PartialOutput | undefined },
+    info: { run: { requestId: string; log?: Logger }; partial?: PartialOutput | undefined },
   ): void => {
     if (attempt.skipped) return;
     if (attempt.usage) {
       this.setCost(
         attempt,
-        this.prices.price(attempt.provider, attempt.model, attempt.usage),
+        this.prices.price(attempt.provider, attempt.model, attempt.usage, info.run.log),
         false,
       );
       return;
@@ -99,7 +99,11 @@ export class CostTracker {
       totalTokens: promptTokens + completionTokens,
     };
     this.estimatedUsage.set(attempt, usage);
-    this.setCost(attempt, this.prices.price(attempt.provider, attempt.model, usage), true);
+    this.setCost(
+      attempt,
+      this.prices.price(attempt.provider, attempt.model, usage, info.run.log),
+      true,
+    );
   };
 
   /** Prices an embeddings call (for `ai.embed`): input tokens only. */

@@ -38,10 +38,11 @@ export class PriceBook {
    * What `usage` on `model` cost, in pico-dollars; undefined when it cannot be known (no price,
    * or a component without a price), with a warning logged once per model and reason.
    */
-  price(provider: string, model: string, usage: Usage): number | undefined {
+  price(provider: string, model: string, usage: Usage, logger?: Logger): number | undefined {
     const price = this.find(model);
     if (!price) {
       this.warnOnce(
+        logger,
         `${model}`,
         { provider, model },
         `no known price for model "${model}": cost left undefined (add it under \`pricing\`)`,
@@ -51,6 +52,7 @@ export class PriceBook {
     const result: CostResult = computeCost(price, usage);
     if (!result.ok) {
       this.warnOnce(
+        logger,
         `${model}:${result.missing}`,
         { provider, model, missing: result.missing },
         `model "${model}" has no "${result.missing}" price but the usage has such tokens: cost left undefined (add it under \`pricing\`)`,
@@ -60,10 +62,16 @@ export class PriceBook {
     return result.pico;
   }
 
-  private warnOnce(key: string, fields: Record<string, unknown>, message: string): void {
+  /** Warns once per key, on the request's logger when given (it carries the correlation id). */
+  private warnOnce(
+    logger: Logger | undefined,
+    key: string,
+    fields: Record<string, unknown>,
+    message: string,
+  ): void {
     if (this.warned.has(key)) return;
     this.warned.add(key);
-    this.logger?.warn(fields, message);
+    (logger ?? this.logger)?.warn(fields, message);
   }
 }
 
