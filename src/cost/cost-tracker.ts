@@ -163,8 +163,16 @@ export class CostTracker {
       name: 'cost',
       wrapChat: async ({ next, request }) => this.priceResponse(await next(request)),
       wrapStream: ({ next, request, ctx }) => {
-        this.streaming.set(ctx.requestId, request);
-        return next(request).observe({ onEnd: (response) => this.priceResponse(response) });
+        // Kept from the first chunk (a stream never read is never kept) to the request's end.
+        let kept = false;
+        return next(request).observe({
+          onChunk: () => {
+            if (kept) return;
+            kept = true;
+            this.streaming.set(ctx.requestId, request);
+          },
+          onEnd: (response) => this.priceResponse(response),
+        });
       },
     };
   }
