@@ -6,13 +6,14 @@
  *   config, transport, resilience, state   <- types, internal, errors (state may also read resilience
  *              and config: a shared backend parses its own `sync` section)
  *   providers  <- the above, transport, config; never resilience/state/client nor each other
- *   client     <- everything below, and cache (which the facade installs from config); flexiai.ts
+ *   client     <- everything below, and cache and cost (whose middleware the facade installs); flexiai.ts
  *                 also binds the simple API (ai.ask, ai.fn, @ai.chat)
  *   simple     <- types, internal, errors, client (the simple API: ask, fn, @chat, structured output)
  *   cache      <- types, internal, errors, config, state (its Redis store), client (the middleware seam)
  *   observability <- client's event types and below (metrics, traces, dashboard figures; the
  *              client facade installs it, so the two layers meet only through type imports)
- *   gateway    <- client, observability, cache and below
+ *   cost       <- types, internal, errors, config, state, and client's middleware/stream types
+ *   gateway    <- client, observability, cache, cost and below
  *   cli        <- anything; nothing imports cli
  *   testing    <- types, internal only (the simulated providers stay independent of our adapters)
  */
@@ -49,6 +50,7 @@ module.exports = {
       'simple',
       'cache',
       'observability',
+      'cost',
     ]),
     layer('simple', ['types', 'internal', 'errors', 'client']),
     {
@@ -69,6 +71,9 @@ module.exports = {
       'state',
       'providers',
     ]),
+    // cost: pricing, ledger, reports, budgets; middleware and listeners the facade installs. It may
+    // read client's middleware and stream types (never the facade: no cycle), and state/redis.
+    layer('cost', ['types', 'internal', 'errors', 'config', 'client', 'state']),
     layer('gateway', [
       'types',
       'internal',
@@ -79,6 +84,7 @@ module.exports = {
       'transport',
       'cache',
       'observability',
+      'cost',
     ]),
     layer('testing', ['types', 'internal']),
     {
@@ -110,9 +116,11 @@ module.exports = {
           '^src/(state|cache)/redis/',
           '^src/client/flexiai\\.ts$',
           '^src/cache/create-cache\\.ts$',
+          '^src/cost/cost-tracking\\.ts$',
         ],
       },
-      to: { path: '^src/(state|cache)/redis/' },
+      // Type-only imports vanish from the build: they load nothing.
+      to: { path: '^src/(state|cache)/redis/', dependencyTypesNot: ['type-only'] },
     },
     {
       name: 'nothing-imports-cli',

@@ -39,6 +39,9 @@ export type {
   SyncConfigInput,
 } from './config/sync-config-schema.js';
 
+// Cost: the model catalog, estimates, the ledger and budgets
+export * from './cost/index.js';
+
 // Errors
 export * from './errors/index.js';
 

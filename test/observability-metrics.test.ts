@@ -220,9 +220,12 @@ describe('ai.getMetrics()', () => {
   });
 
   it('counts cost from costUsd on events, and budget events by budget name', async () => {
-    fleet = await createFleet(1);
+    fleet = await createFleet(1, (c) => ({
+      ...c,
+      pricing: { 'model-a': { input: 2, output: 8 } },
+    }));
     fleet.ai.use({
-      name: 'fake-cost',
+      name: 'budget-signal',
       wrapChat: async ({ next, request, ctx }) => {
         const response = await next(request);
         ctx.emit('budget', {
@@ -233,18 +236,20 @@ describe('ai.getMetrics()', () => {
           requestId: ctx.requestId,
           at: Date.now(),
         });
-        return { ...response, costUsd: 0.25 };
+        return response;
       },
     });
-    await fleet.ai.chatCompletion(userMessage());
-    await fleet.ai.chatCompletion(userMessage());
-    expect(family('flexiai_cost_usd_total')?.series).toEqual([
-      { labels: ['a', 'model-a'], value: 0.5 },
-    ]);
+    const first = await fleet.ai.chatCompletion(userMessage());
+    const second = await fleet.ai.chatCompletion(userMessage());
+    const spent = (first.costUsd ?? 0) + (second.costUsd ?? 0);
+    expect(first.costUsd).toBeGreaterThan(0);
+    const series = family('flexiai_cost_usd_total')?.series ?? [];
+    expect(series.map((s) => s.labels)).toEqual([['a', 'model-a']]);
+    expect(series[0]?.value).toBeCloseTo(spent, 12);
     expect(family('flexiai_budget_events_total')?.series).toEqual([
       { labels: ['team-a', 'warning'], value: 2 },
     ]);
-    expect(fleet.ai.getDashboardFigures().totals.costUsd).toBe(0.5);
+    expect(fleet.ai.getDashboardFigures().totals.costUsd).toBeCloseTo(spent, 12);
   });
 
   it('is empty but well-formed with observability.metrics: false', async () => {

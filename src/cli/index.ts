@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { chatHelp, runChat } from './commands/chat.js';
+import { costHelp, runCost } from './commands/cost.js';
 import { demoHelp, runDemo } from './commands/demo.js';
 import { runServe, serveHelp } from './commands/serve.js';
 import { runStatus, statusHelp } from './commands/status.js';
@@ -13,6 +14,7 @@ Commands:
   serve     start the OpenAI-compatible gateway
   chat      send one prompt and print the answer
   status    show a running gateway's providers and circuits
+  cost      report spend from the cost ledger (by provider, model, route, key, day)
   demo      watch failover, circuit breaking and recovery on simulated providers
 
 Run "flexiai <command> --help" for a command's options. Every command takes --config FILE
@@ -27,6 +29,7 @@ const commands: Record<string, { run: (argv: string[]) => Promise<number>; help:
   serve: { run: runServe, help: serveHelp },
   chat: { run: runChat, help: chatHelp },
   status: { run: runStatus, help: statusHelp },
+  cost: { run: runCost, help: costHelp },
   demo: { run: runDemo, help: demoHelp },
 };
 

@@ -30,6 +30,8 @@ export interface AttemptEvent {
   ttftMs?: number;
   usage?: Usage;
   costUsd?: number;
+  /** `costUsd` was estimated from the output received (a stream cut or aborted after output). */
+  costEstimated?: boolean;
   error?: FlexiAIError;
   /** Epoch ms (the client's clock) when it settled. */
   at: number;

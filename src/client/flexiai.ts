@@ -8,6 +8,14 @@ import { loadConfigFile } from '../config/load-config.js';
 import { parseConfig } from '../config/parse-config.js';
 import type { AnyProviderConfigInput } from '../config/provider-config-schema.js';
 import { ClientClosedError } from '../errors/client-closed-error.js';
+import {
+  CostTracking,
+  loadRedisCostStore,
+  needsRedisCostStore,
+  type CostRedisStore,
+} from '../cost/cost-tracking.js';
+import type { CostReport, CostReportOptions } from '../cost/cost-report.js';
+import type { CostEstimate } from '../cost/cost-tracker.js';
 import { ConfigurationError } from '../errors/configuration-error.js';
 import { systemClock, type Clock } from '../internal/clock.js';
 import { createLogger, type Logger } from '../internal/logger.js';
@@ -30,6 +38,7 @@ import type { DashboardFigures } from '../observability/dashboard-figures.js';
 import type { MetricsSnapshot } from '../observability/metrics-snapshot.js';
 import { Observability } from '../observability/observability.js';
 import type { ServerTracing } from '../observability/server-tracing.js';
+import { createWorkerId } from '../state/worker-id.js';
 import type { ChatRequest } from '../types/request.js';
 import type { ChatResponse } from '../types/response.js';
 import type { ChatClient, ServableClient } from './chat-client.js';
@@ -78,6 +87,8 @@ export interface FlexiAIOptions {
   middleware?: readonly ChatMiddleware[];
   /** The response cache's store, instead of the `cache.backend` one (the `cache` section still applies). */
   cacheStore?: CacheStore;
+  /** Shared budget counters and ledger (`FlexiAI.create()` loads it when budgets or the ledger use Redis). */
+  costStore?: CostRedisStore;
 }
 
 /**
@@ -96,6 +107,7 @@ export class FlexiAI implements ServableClient {
   private readonly recordDeps: RecordDeps;
   private readonly cache: CacheMiddleware | undefined;
   private readonly observability: Observability;
+  private readonly cost: CostTracking;
   private middleware: ChatMiddleware[] = [];
   private chatHandler!: ChatHandler;
   private streamHandler!: StreamHandler;
@@ -117,6 +129,13 @@ export class FlexiAI implements ServableClient {
         ? options.stateSync({ sync: this.config.sync, logger: this.logger, clock: this.clock })
         : (options.stateSync ?? new MemoryStateSync());
     this.events = new ClientEvents(this.logger);
+    this.cost = new CostTracking({
+      config: this.config,
+      logger: this.logger,
+      redis: options.costStore,
+      resolve: (route) =>
+        this.fleet.router.resolve(route).map((c) => ({ provider: c.slot.name, model: c.model })),
+    });
     this.fleet = new ProviderFleet({
       config: this.config,
       logger: this.logger,
@@ -134,6 +153,7 @@ export class FlexiAI implements ServableClient {
         clock: this.clock,
         events: this.events,
         retry: this.config.retry,
+        priceAttempt: this.cost.tracker.priceAttempt,
       }),
       admission: new AdmissionGate(this.config.limits),
     });
@@ -147,6 +167,7 @@ export class FlexiAI implements ServableClient {
     this.events.on('request', (event) => {
       if (event.ok && event.provider && !event.cached) this.lastUsed = event.provider;
     });
+    this.events.on('request', this.cost.onRequest);
     this.observability = new Observability({
       on: (type, listener) => this.events.on(type, listener),
       providerStatus: () => this.fleet.status(),
@@ -157,7 +178,7 @@ export class FlexiAI implements ServableClient {
       metrics: this.config.observability.metrics,
       tracing: this.config.observability.tracing,
     });
-    const builtIn: ChatMiddleware[] = [];
+    const builtIn: ChatMiddleware[] = [...this.cost.middleware()];
     const capture = this.observability.contentMiddleware();
     if (capture) builtIn.push(capture);
     if (this.config.logging.logContent) builtIn.push(loggingMiddleware({ content: true }));
@@ -186,7 +207,17 @@ export class FlexiAI implements ServableClient {
     const stateSync =
       rest.stateSync ??
       (parsed.sync.backend === 'redis' ? await loadRedisStateSyncFactory() : undefined);
-    const ai = new FlexiAI(parsed, { ...rest, env: false, ...(stateSync ? { stateSync } : {}) });
+    const costStore =
+      rest.costStore ??
+      (needsRedisCostStore(parsed) && parsed.sync.backend === 'redis'
+        ? await loadRedisCostStore(parsed.sync, createWorkerId())
+        : undefined);
+    const ai = new FlexiAI(parsed, {
+      ...rest,
+      env: false,
+      ...(stateSync ? { stateSync } : {}),
+      ...(costStore ? { costStore } : {}),
+    });
     await ai.ready({ signal });
     return ai;
   }
@@ -286,6 +317,33 @@ export class FlexiAI implements ServableClient {
     return stream;
   }
 
+  /**
+   * What a request would cost on the provider its route tries first, before sending it: prompt
+   * tokens (OpenAI's tokenizer for OpenAI models, an approximation elsewhere), and the cost of the
+   * prompt alone (`minUsd`) and with `maxTokens` of output (`maxUsd`). No upstream call.
+   */
+  async estimateCost(input: ChatRequest): Promise<CostEstimate> {
+    return this.cost.tracker.estimate(parseChatRequest(input));
+  }
+
+  /** Spend from the ledger, by provider, model, route, gateway key and/or day; totals are exact. */
+  async getCostReport(options: CostReportOptions = {}): Promise<CostReport> {
+    return this.cost.tracker.report(options);
+  }
+
+  /**
+   * Prices an embeddings call from its input tokens (for `ai.embed`); `{}` when the model has no
+   * known price. Calls settled through the AttemptSettler are priced and recorded already.
+   */
+  priceEmbedding(
+    provider: string,
+    model: string,
+    usage: { promptTokens: number },
+  ): { costUsd?: number } {
+    const { costUsd } = this.cost.tracker.priceEmbedding(provider, model, usage);
+    return costUsd === undefined ? {} : { costUsd };
+  }
+
   /** Every name a request may use as `model`: routes, providers and model ids. */
   knownModels(): string[] {
     return this.fleet.router.knownModels();
@@ -364,6 +422,7 @@ export class FlexiAI implements ServableClient {
     this.closed = true;
     this.observability.close();
     await Promise.all([this.fleet.close(), this.cache?.close()]);
+    await this.cost.close();
   }
 
   async [Symbol.asyncDispose](): Promise<void> {

@@ -94,7 +94,7 @@ export async function* runChatStream(
     const error = interrupted(thrown, candidate, aggregator, signal);
     if (!settled) {
       settled = true;
-      settler.settle(run, attempt, { ok: false, error });
+      settler.settle(run, attempt, { ok: false, error, partial: aggregator.partial() });
     }
     if (error.code !== 'aborted') {
       run.log.logger.warn(
@@ -117,6 +117,7 @@ export async function* runChatStream(
       settler.settle(run, attempt, {
         ok: false,
         error: new AbortedError('The consumer stopped reading the stream'),
+        partial: aggregator.partial(),
       });
     }
   }

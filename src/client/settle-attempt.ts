@@ -2,6 +2,7 @@ import type { RetryConfig } from '../config/config-schema.js';
 import type { FlexiAIError } from '../errors/flexiai-error.js';
 import { classifyError, type FailureClass } from '../errors/is-retryable.js';
 import { ProviderError } from '../errors/provider-error.js';
+import type { PartialOutput } from '../errors/stream-interrupted-error.js';
 import type { Clock } from '../internal/clock.js';
 import type { Denial, Permit } from '../resilience/circuit-breaker.js';
 import type { Attempt } from '../types/attempt.js';
@@ -34,12 +35,20 @@ export interface OpenAttempt {
 
 export type AttemptOutcome =
   | { ok: true; usage?: Usage | undefined; ttftMs?: number | undefined }
-  | { ok: false; error: FlexiAIError };
+  | { ok: false; error: FlexiAIError; partial?: PartialOutput | undefined };
+
+/** Prices a settled call: sets `attempt.costUsd` (and `costEstimated`) when it can. */
+export type AttemptPricer = (
+  attempt: Attempt,
+  info: { run: RequestRun; partial?: PartialOutput | undefined },
+) => void;
 
 export interface SettlerDeps {
   clock: Clock;
   events: ClientEvents;
   retry: RetryConfig;
+  /** Prices each call before it is recorded and emitted (the cost tracker). */
+  priceAttempt?: AttemptPricer | undefined;
 }
 
 /**
@@ -93,6 +102,7 @@ export class AttemptSettler {
       const attempt: Attempt = { provider: slot.name, model, ok: true, latencyMs };
       if (outcome.usage) attempt.usage = outcome.usage;
       if (outcome.ttftMs !== undefined) attempt.ttftMs = outcome.ttftMs;
+      this.deps.priceAttempt?.(attempt, { run });
       run.attempts.push(attempt);
       this.emit(run, attempt, 'ok');
       return 'ok';
@@ -132,6 +142,7 @@ export class AttemptSettler {
     const status = ProviderError.isInstance(error) ? error.status : undefined;
     const attempt: Attempt = { provider: slot.name, model, ok: false, latencyMs, error };
     if (status !== undefined) attempt.status = status;
+    this.deps.priceAttempt?.(attempt, { run, partial: outcome.partial });
     run.attempts.push(attempt);
     // Overload is ours, not the provider's, and comes in floods when it comes: not a warning each.
     if (failureClass !== 'caller' && failureClass !== 'aborted' && failureClass !== 'overload') {
@@ -170,6 +181,8 @@ export class AttemptSettler {
     if (attempt.status !== undefined) event.status = attempt.status;
     if (attempt.ttftMs !== undefined) event.ttftMs = attempt.ttftMs;
     if (attempt.usage) event.usage = attempt.usage;
+    if (attempt.costUsd !== undefined) event.costUsd = attempt.costUsd;
+    if (attempt.costEstimated) event.costEstimated = true;
     events.emit('attempt', event);
   }
 }

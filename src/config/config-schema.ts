@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { cacheConfigSchema } from './cache-config-schema.js';
+import { budgetSchema, ledgerSchema } from './cost-config-schema.js';
 import { defaultsConfigSchema } from './defaults-config-schema.js';
+import { pricingSchema } from './pricing-config-schema.js';
 import { circuitBreakerSchema, providerEntrySchema } from './provider-config-schema.js';
 import { secretSchema } from './secret-schema.js';
 import { syncSchema } from './sync-config-schema.js';
@@ -21,11 +23,22 @@ export const retrySchema = z.strictObject({
   maxCooldownMs: ms().default(300_000),
 });
 
+/** A gateway key: a plain secret (its id is a hash), or `{ name, key }` (its id is the name). */
+export const gatewayKeySchema = z.union([
+  secretSchema,
+  z.strictObject({
+    name: z
+      .string()
+      .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'must be 1-64 letters, digits, ".", "_" or "-"'),
+    key: secretSchema,
+  }),
+]);
+
 export const serverSchema = z.strictObject({
   host: z.string().min(1).default('127.0.0.1'),
   port: z.number().int().min(0).max(65_535).default(4000),
   /** Gateway keys; when set, every route but /livez, /readyz and the /dashboard page requires `Authorization: Bearer <key>`. */
-  apiKeys: z.array(secretSchema).default([]),
+  apiKeys: z.array(gatewayKeySchema).default([]),
   bodyLimitBytes: z
     .number()
     .int()
@@ -95,6 +108,12 @@ export const configSchema = z
     defaults: defaultsConfigSchema.optional(),
     /** Response cache (exact match, memory or Redis); off when absent. */
     cache: cacheConfigSchema.optional(),
+    /** USD per 1M tokens by model id; overrides or extends the shipped catalog. */
+    pricing: pricingSchema.default({}),
+    /** Spending limits enforced before any upstream call. */
+    budgets: z.array(budgetSchema).default([]),
+    /** Where the cost of every billed attempt is recorded. */
+    ledger: ledgerSchema.default({ backend: 'memory', maxEntries: 100_000 }),
   })
   .superRefine((config, ctx) => {
     const names = new Set<string>();
@@ -159,6 +178,7 @@ export const configSchema = z
         });
       }
     });
+    checkCostConfig(config, names, ctx);
     if (config.retry.initialDelayMs > config.retry.maxDelayMs) {
       ctx.addIssue({
         code: 'custom',
@@ -177,3 +197,72 @@ export type ServerConfig = FlexiAIConfig['server'];
 export type LoggingConfig = FlexiAIConfig['logging'];
 export type ObservabilityConfig = FlexiAIConfig['observability'];
 export type LimitsConfig = FlexiAIConfig['limits'];
+export type GatewayKeyConfig = ServerConfig['apiKeys'][number];
+
+type ConfigOutput = z.output<typeof configSchema>;
+
+/** Budgets name real keys, routes and providers, once each; named gateway keys are unique. */
+function checkCostConfig(
+  config: Pick<ConfigOutput, 'budgets' | 'server' | 'routes' | 'ledger' | 'sync'>,
+  providers: ReadonlySet<string>,
+  ctx: z.RefinementCtx,
+): void {
+  const keyNames = new Set<string>();
+  config.server.apiKeys.forEach((entry, i) => {
+    if (!('name' in entry)) return;
+    if (keyNames.has(entry.name)) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `duplicate gateway key name "${entry.name}"`,
+        path: ['server', 'apiKeys', i, 'name'],
+      });
+    }
+    keyNames.add(entry.name);
+  });
+  const budgetNames = new Set<string>();
+  config.budgets.forEach((budget, i) => {
+    if (budgetNames.has(budget.name)) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `duplicate budget name "${budget.name}"`,
+        path: ['budgets', i, 'name'],
+      });
+    }
+    budgetNames.add(budget.name);
+    const { scope } = budget;
+    if (scope === 'global') return;
+    if ('key' in scope && !keyNames.has(scope.key) && !/^key-[0-9a-f]{12}$/.test(scope.key)) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `names no gateway key: "${scope.key}" (name it in server.apiKeys, or use its key-… id)`,
+        path: ['budgets', i, 'scope', 'key'],
+      });
+    }
+    if (
+      'route' in scope &&
+      scope.route !== 'default' &&
+      !(scope.route in config.routes) &&
+      !providers.has(scope.route)
+    ) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `names no route or provider: "${scope.route}"`,
+        path: ['budgets', i, 'scope', 'route'],
+      });
+    }
+    if ('provider' in scope && !providers.has(scope.provider)) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `names no configured provider: "${scope.provider}"`,
+        path: ['budgets', i, 'scope', 'provider'],
+      });
+    }
+  });
+  if (config.ledger.backend === 'redis' && config.sync.backend !== 'redis') {
+    ctx.addIssue({
+      code: 'custom',
+      message: 'backend "redis" needs sync.backend: redis (the ledger uses its connection)',
+      path: ['ledger', 'backend'],
+    });
+  }
+}

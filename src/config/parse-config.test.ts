@@ -124,7 +124,10 @@ describe('parseConfig', () => {
     });
     expect(config.retry.maxAttempts).toBe(5);
     expect(config.logging.logContent).toBe(true);
-    expect(config.server.apiKeys.map((k) => k.reveal())).toEqual(['k1', 'k2']);
+    expect(config.server.apiKeys.map((k) => ('key' in k ? k.key : k).reveal())).toEqual([
+      'k1',
+      'k2',
+    ]);
     expect(issuesOf(valid, { FLEXIAI_CIRCUIT_BREAKER_FAILURE_THRESHOLD: 'many' }).join()).toContain(
       'circuitBreaker.failureThreshold: Invalid input: expected number, received NaN (set by FLEXIAI_CIRCUIT_BREAKER_FAILURE_THRESHOLD)',
     );

@@ -22,7 +22,8 @@ export type ErrorCode =
   | 'middleware_error'
   | 'structured_output_invalid'
   | 'chat_function_failed'
-  | 'overloaded';
+  | 'overloaded'
+  | 'budget_exceeded';
 
 export interface FlexiAIErrorOptions {
   cause?: unknown;

@@ -1,6 +1,7 @@
 export * from './aborted-error.js';
 export * from './all-providers-failed-error.js';
 export * from './authentication-error.js';
+export * from './budget-exceeded-error.js';
 export * from './chat-function-error.js';
 export * from './circuit-open-error.js';
 export * from './client-closed-error.js';

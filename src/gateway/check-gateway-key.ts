@@ -1,5 +1,5 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import type { Secret } from '../internal/secret.js';
+import type { GatewayKeyConfig } from '../config/config-schema.js';
 
 const digest = (value: string): Buffer => createHash('sha256').update(value).digest();
 
@@ -7,18 +7,26 @@ const digest = (value: string): Buffer => createHash('sha256').update(value).dig
 export const gatewayKeyId = (key: string): string =>
   `key-${digest(key).toString('hex').slice(0, 12)}`;
 
+/** A configured key's id: its name when it has one, else its hash id. */
+export const configuredKeyId = (entry: GatewayKeyConfig): string =>
+  'name' in entry ? entry.name : gatewayKeyId(entry.reveal());
+
+/** The secret of a configured gateway key, named or not. */
+export const gatewayKeySecret = (entry: GatewayKeyConfig): string =>
+  'name' in entry ? entry.key.reveal() : entry.reveal();
+
 /**
  * Checks `Authorization: Bearer <key>` against the configured gateway keys in constant time:
  * both sides are hashed to equal length first, and every key is compared (no early exit), so
  * neither the length nor the position of a match leaks through timing. Returns the matching key's
- * id, or `undefined` when none matches.
+ * id (a named key's name, else `key-` and a hash), or `undefined` when none matches.
  */
 export function createGatewayKeyCheck(
-  keys: readonly Secret[],
+  keys: readonly GatewayKeyConfig[],
 ): (authorization: string | undefined) => string | undefined {
-  const known = keys.map((key) => ({
-    digest: digest(key.reveal()),
-    id: gatewayKeyId(key.reveal()),
+  const known = keys.map((entry) => ({
+    digest: digest(gatewayKeySecret(entry)),
+    id: configuredKeyId(entry),
   }));
   return (authorization) => {
     const presented = /^Bearer\s+(.+)$/i.exec(authorization?.trim() ?? '')?.[1] ?? '';

@@ -1,4 +1,5 @@
 import { AllProvidersFailedError } from '../errors/all-providers-failed-error.js';
+import { BudgetExceededError } from '../errors/budget-exceeded-error.js';
 import { ContentFilterError } from '../errors/content-filter-error.js';
 import { FlexiAIError } from '../errors/flexiai-error.js';
 import { OverloadedError } from '../errors/overloaded-error.js';
@@ -61,6 +62,23 @@ export function mapErrorToHttp(error: unknown): HttpError {
       default:
         break;
     }
+  }
+  if (BudgetExceededError.isInstance(error)) {
+    // 429 with the budget's name and when it resets; no upstream call was made.
+    const result = openAIError(
+      429,
+      error.message,
+      'budget_exceeded',
+      'budget_exceeded',
+      error.budget,
+    );
+    result.headers['x-flexiai-budget'] = error.budget;
+    if (error.resetAt !== undefined) {
+      result.headers['x-flexiai-budget-reset'] = new Date(error.resetAt).toISOString();
+      const seconds = Math.max(1, Math.ceil((error.resetAt - Date.now()) / 1000));
+      result.headers['retry-after'] = String(seconds);
+    }
+    return result;
   }
   if (ContentFilterError.isInstance(error)) {
     return openAIError(400, error.message, 'invalid_request_error', 'content_filter');

@@ -25,8 +25,18 @@ export class SseWriter {
 
   /** Sends one `data:` event (named when `event` is given); resolves when the socket can take more. */
   async send(data: string, event?: string): Promise<void> {
+    await this.write(
+      event === undefined ? `data: ${data}\n\n` : `event: ${event}\ndata: ${data}\n\n`,
+    );
+  }
+
+  /** Sends an SSE comment line (`: text`), which event parsers ignore. */
+  async comment(text: string): Promise<void> {
+    await this.write(`: ${text.replace(/[\r\n]/g, ' ')}\n\n`);
+  }
+
+  private async write(frame: string): Promise<void> {
     if (this.closed) return;
-    const frame = event === undefined ? `data: ${data}\n\n` : `event: ${event}\ndata: ${data}\n\n`;
     if (!this.res.write(frame)) {
       await new Promise<void>((resolve) => {
         const done = (): void => {

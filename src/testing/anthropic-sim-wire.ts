@@ -250,12 +250,18 @@ export class AnthropicSimWire implements SimWire {
     return STOP_REASONS[answer.finishReason];
   }
 
+  /**
+   * `wireExtras: { cacheReadTokens, cacheWriteTokens }` report prompt-cache use; as on the real
+   * API, `input_tokens` then counts only the prompt tokens that were neither read nor written.
+   */
   protected usage(answer: SimAnswer): Body & { output_tokens: number } {
+    const read = Number(answer.wireExtras?.['cacheReadTokens'] ?? 0);
+    const written = Number(answer.wireExtras?.['cacheWriteTokens'] ?? 0);
     return {
-      input_tokens: answer.promptTokens,
+      input_tokens: Math.max(0, answer.promptTokens - read - written),
       output_tokens: answer.completionTokens,
-      cache_creation_input_tokens: 0,
-      cache_read_input_tokens: 0,
+      cache_creation_input_tokens: written,
+      cache_read_input_tokens: read,
     };
   }
 

@@ -178,13 +178,22 @@ export class OpenAISimWire implements SimWire {
     };
   }
 
+  /** `wireExtras: { cachedTokens, reasoningTokens }` add OpenAI's usage details. */
   private usage(answer: SimAnswer) {
+    const cached = answer.wireExtras?.['cachedTokens'];
+    const reasoning = answer.wireExtras?.['reasoningTokens'];
     return {
       prompt_tokens: answer.promptTokens,
       completion_tokens: answer.completionTokens,
       total_tokens: answer.promptTokens + answer.completionTokens,
-      ...(answer.reasoning?.tokens
-        ? { completion_tokens_details: { reasoning_tokens: answer.reasoning.tokens } }
+      ...(typeof cached === 'number' ? { prompt_tokens_details: { cached_tokens: cached } } : {}),
+      ...(typeof reasoning === 'number' || answer.reasoning?.tokens
+        ? {
+            completion_tokens_details: {
+              reasoning_tokens:
+                typeof reasoning === 'number' ? reasoning : answer.reasoning?.tokens,
+            },
+          }
         : {}),
     };
   }

@@ -20,4 +20,12 @@ export interface Attempt {
   usage?: Usage;
   /** Streams: from the call's start to its first output. */
   ttftMs?: number;
+  /**
+   * What the provider billed for this call in USD, when known: from its usage, or estimated from
+   * the output received when a stream broke or was aborted after output began (`costEstimated`).
+   * Absent for calls nothing was billed for, and when the model has no known price.
+   */
+  costUsd?: number;
+  /** `costUsd` was estimated from the tokens received (the provider sent no final usage). */
+  costEstimated?: boolean;
 }

@@ -26,6 +26,10 @@ export function syncWorker(
         baseURL: sim.baseURL,
         model: `model-${'abcdefgh'[i]}`,
       })),
+      // Priced, so a cost warning (no known price) never mixes into these tests' log assertions.
+      pricing: Object.fromEntries(
+        sims.map((_, i) => [`model-${'abcdefgh'[i]}`, { input: 0.15, output: 0.6 }]),
+      ),
       retry: { initialDelayMs: 1, maxDelayMs: 5, maxAttempts: 1 },
       circuitBreaker: { failureThreshold: 3, recoveryTimeoutMs: 60_000, ...options.circuitBreaker },
       sync: {

@@ -4,6 +4,7 @@ import { discoverConfig } from '../discover-config.js';
 import { formatFigures } from '../format-figures.js';
 import { formatTable, style, until } from '../style.js';
 import { EXIT, UsageError } from '../usage-error.js';
+import { gatewayKeySecret } from '../../gateway/check-gateway-key.js';
 
 export const statusHelp = `Usage: flexiai status [--url URL] [--config FILE] [--json] [--watch [--interval S]]
 
@@ -67,7 +68,8 @@ export async function runStatus(argv: string[]): Promise<number> {
     const discovered = await discoverConfig({ configPath: values.config, simulate: false });
     const { host, port, apiKeys } = discovered.config.server;
     url ??= `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
-    key ??= apiKeys[0]?.reveal();
+    const first = apiKeys[0];
+    key ??= first === undefined ? undefined : gatewayKeySecret(first);
   }
   const base = url.replace(/\/+$/, '');
   const headers: Record<string, string> = key ? { authorization: `Bearer ${key}` } : {};

@@ -57,6 +57,10 @@ function uncarriedFields(body: OpenAIChatRequest, strict: boolean): string[] {
   return present;
 }
 
+/** A cost in USD as sent in `x-flexiai-cost`: plain decimal, never exponent notation. */
+export const formatCost = (usd: number): string =>
+  usd.toFixed(12).replace(/0+$/, '').replace(/\.$/, '');
+
 function parseBody(body: unknown): OpenAIChatRequest {
   const parsed = openAIChatRequestSchema.safeParse(body ?? {});
   if (!parsed.success) throw new ValidationError(toPathIssues(parsed.error));
@@ -92,6 +96,8 @@ export function registerChatCompletions(app: FastifyInstance, client: ServableCl
       ...droppedParamsHeader([...(response.droppedParams ?? []), ...uncarried]),
       ...cache.headers(),
     });
+    if (response.costUsd !== undefined)
+      void reply.header('x-flexiai-cost', formatCost(response.costUsd));
     return toOpenAICompletion(response);
   });
 }
@@ -137,7 +143,13 @@ async function streamCompletion(
     });
     await sse.send(JSON.stringify(roleChunk(context)));
   };
+  // The usage chunk is held to the end, so it can carry the request's cost (known only then).
+  let usageChunk: StreamChunk | undefined;
   const write = async (chunk: StreamChunk): Promise<void> => {
+    if (chunk.type === 'usage') {
+      usageChunk = chunk;
+      return;
+    }
     if (chunk.type === 'response-metadata') {
       if (chunk.id) context.id = completionId(chunk.id);
       if (chunk.model) context.model = chunk.model;
@@ -152,6 +164,17 @@ async function streamCompletion(
       await write(chunk);
     }
     if (!started) await begin();
+    const { costUsd } = await stream.finalResponse();
+    if (usageChunk) {
+      for (const payload of toOpenAIChunks(usageChunk, context)) {
+        const usage = payload['usage'];
+        if (costUsd !== undefined && usage && typeof usage === 'object') {
+          (usage as Record<string, unknown>)['cost'] = costUsd;
+        }
+        await sse.send(JSON.stringify(payload));
+      }
+    }
+    if (costUsd !== undefined) await sse.comment(`x-flexiai-cost: ${formatCost(costUsd)}`);
     await sse.send('[DONE]');
     sse.end();
   } catch (error) {

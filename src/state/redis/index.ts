@@ -1,3 +1,4 @@
 export * from './create-redis-client.js';
 export * from './redis-keys.js';
 export * from './redis-state-sync.js';
+export * from './redis-cost-store.js';

@@ -1,0 +1,155 @@
+import { fork, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { Redis } from 'ioredis';
+import { afterAll, expect, it } from 'vitest';
+import { fault } from '../../src/testing/faults.js';
+import {
+  createSimulatedProvider,
+  type SimulatedProvider,
+} from '../../src/testing/simulated-provider.js';
+import { describeRedis, REDIS_URL } from '../helpers/describe-redis.js';
+import { deleteKeys, uniquePrefix } from '../helpers/redis-prefix.js';
+
+const SCRIPT = fileURLToPath(new URL('../fixtures/budget-worker-process.ts', import.meta.url));
+
+interface Worker {
+  child: ChildProcess;
+  burst(
+    n: number,
+    maxTokens?: number,
+  ): Promise<{ answered: number; refused: number; other: number }>;
+}
+
+async function startWorker(env: Record<string, string>): Promise<Worker> {
+  const child = fork(SCRIPT, {
+    execArgv: ['--import', 'tsx'],
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('worker did not start')), 30_000);
+    child.once('exit', (code) => reject(new Error(`worker exited with ${code}`)));
+    child.once('message', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+  let next = 0;
+  return {
+    child,
+    burst: (n, maxTokens) =>
+      new Promise((resolve) => {
+        const id = (next += 1);
+        const onMessage = (m: { id: number; answered: number; refused: number; other: number }) => {
+          if (m.id !== id) return;
+          child.off('message', onMessage);
+          resolve(m);
+        };
+        child.on('message', onMessage);
+        child.send({ id, type: 'burst', n, ...(maxTokens ? { maxTokens } : {}) });
+      }),
+  };
+}
+
+/**
+ * 4 worker processes share a $1.00 budget through Redis; every answer costs exactly $0.01, so the
+ * budget allows 100 answers. 1,000 requests are sent at once (250 per worker, the provider slowed
+ * so they overlap). The provider's own call count proves refused requests reached no upstream.
+ */
+describeRedis('a budget shared by 4 worker processes through Redis', () => {
+  let sim: SimulatedProvider;
+  let prefix: string;
+  const workers: Worker[] = [];
+
+  const spentUsd = async (): Promise<number> => {
+    const redis = new Redis(REDIS_URL);
+    try {
+      const keys = await redis.keys(`${prefix}cost:budget:shared:*`);
+      const spent = await redis.hget(keys[0] as string, 'spent');
+      return Number(spent) / 1e9;
+    } finally {
+      redis.disconnect();
+    }
+  };
+
+  const run = async (maxTokens: number | undefined, holdOutputTokens = 0) => {
+    prefix = uniquePrefix('budget');
+    sim = await createSimulatedProvider({ name: 'a', apiKey: 'sim-key' });
+    sim.setDefault(fault.slow(100, fault.ok({ usage: { promptTokens: 5, completionTokens: 10 } })));
+    for (let i = 0; i < 4; i += 1)
+      workers.push(
+        await startWorker({
+          SIM_URL: sim.baseURL,
+          REDIS_URL,
+          PREFIX: prefix,
+          LIMIT_USD: '1',
+          HOLD_OUTPUT_TOKENS: String(holdOutputTokens),
+        }),
+      );
+    const results = await Promise.all(workers.map((w) => w.burst(250, maxTokens)));
+    return {
+      answered: results.reduce((s, r) => s + r.answered, 0),
+      refused: results.reduce((s, r) => s + r.refused, 0),
+      other: results.reduce((s, r) => s + r.other, 0),
+      calls: sim.chatCalls,
+      spent: await spentUsd(),
+    };
+  };
+
+  const stop = async () => {
+    await Promise.all(
+      workers.splice(0).map(
+        (w) =>
+          new Promise((resolve) => {
+            w.child.once('exit', resolve);
+            w.child.kill('SIGTERM');
+          }),
+      ),
+    );
+    await sim?.close();
+    await deleteKeys(REDIS_URL, prefix);
+  };
+
+  afterAll(stop);
+
+  it('requests that set maxTokens: holds cover their cost, so 1,000 concurrent requests spend exactly the limit', async () => {
+    const r = await run(10);
+    console.log(
+      `[shared budget, maxTokens 10] answered ${r.answered}, refused ${r.refused}, upstream calls ${r.calls}, spent $${r.spent} of $1`,
+    );
+    expect(r.other).toBe(0);
+    expect(r.answered + r.refused).toBe(1000);
+    expect(r.calls).toBe(r.answered); // a refused request reached no upstream
+    expect(r.spent).toBeCloseTo(r.answered * 0.01, 9);
+    expect(r.answered).toBe(100);
+    expect(r.spent).toBeLessThanOrEqual(1);
+    await stop();
+  }, 120_000);
+
+  it('requests without maxTokens: the overspend is at most the output of the requests in flight when the limit was reached', async () => {
+    const r = await run(undefined);
+    const overspend = Math.max(0, r.spent - 1);
+    console.log(
+      `[shared budget, no maxTokens] answered ${r.answered}, refused ${r.refused}, upstream calls ${r.calls}, spent $${r.spent.toFixed(2)} of $1, overspend $${overspend.toFixed(2)}`,
+    );
+    expect(r.other).toBe(0);
+    expect(r.calls).toBe(r.answered);
+    expect(r.spent).toBeCloseTo(r.answered * 0.01, 9);
+    // Only the prompt is held (free here), so every request admitted before the first answers
+    // settled is in flight when the limit is reached: the overspend is their output, no more.
+    expect(r.answered + r.refused).toBe(1000);
+    expect(overspend).toBeLessThanOrEqual((r.answered - 100) * 0.01 + 1e-9);
+    await stop();
+  }, 120_000);
+
+  it('requests without maxTokens under a budget with holdOutputTokens: held like maxTokens, no overspend', async () => {
+    const r = await run(undefined, 10);
+    console.log(
+      `[shared budget, holdOutputTokens 10] answered ${r.answered}, refused ${r.refused}, upstream calls ${r.calls}, spent $${r.spent} of $1`,
+    );
+    expect(r.other).toBe(0);
+    expect(r.calls).toBe(r.answered);
+    expect(r.answered).toBe(100);
+    expect(r.spent).toBeCloseTo(1, 9);
+  }, 120_000);
+});
