@@ -25,7 +25,7 @@ COPY docker/flexiai.config.yaml /etc/flexiai/flexiai.config.yaml
 USER node
 EXPOSE 4000
 HEALTHCHECK --interval=10s --timeout=3s --start-period=10s --retries=3 \
-  CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.FLEXIAI_SERVER_PORT || 4000) + '/health').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
+  CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.FLEXIAI_SERVER_PORT || 4000) + '/readyz').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
 # node runs as PID 1 and handles SIGTERM itself: in-flight requests drain, then it exits 0.
 ENTRYPOINT ["/srv/flexiai/node_modules/.bin/flexiai"]
 CMD ["serve"]

@@ -24,12 +24,12 @@ interface ComposeService {
 }
 
 describe('Dockerfile and compose.yaml', () => {
-  it('the image: node 22 slim, the packed package, a non-root user, a healthcheck on /health', async () => {
+  it('the image: node 22 slim, the packed package, a non-root user, a healthcheck on /readyz', async () => {
     const dockerfile = await read('Dockerfile');
     const stages = [...dockerfile.matchAll(/^FROM (\S+)/gm)].map((m) => m[1]);
     expect(stages.at(-1)).toBe('node:22-slim');
     expect(dockerfile).toMatch(/^USER node$/m);
-    expect(dockerfile).toMatch(/^HEALTHCHECK .*\n?.*\/health/m);
+    expect(dockerfile).toMatch(/^HEALTHCHECK .*\n?.*\/readyz/m);
     expect(dockerfile).toContain('npm pack --ignore-scripts');
     expect(dockerfile).toContain('ENV NODE_ENV=production');
     expect(dockerfile).toMatch(/ENTRYPOINT \["\/srv\/flexiai\/node_modules\/\.bin\/flexiai"\]/);
@@ -122,7 +122,9 @@ describeRedis('compose.yaml two-replica setup, as local processes', () => {
       body: JSON.stringify({ messages: [{ role: 'user', content: 'hi' }] }),
     });
   const stateOf = async (replica: ServeProcess, name: string) => {
-    const health = (await (await fetch(`${replica.url}/health`)).json()) as {
+    const health = (await (
+      await fetch(`${replica.url}/health`, { headers: { authorization: `Bearer ${KEY}` } })
+    ).json()) as {
       providers: { name: string; state: string }[];
     };
     return health.providers.find((p) => p.name === name)?.state;
@@ -130,14 +132,14 @@ describeRedis('compose.yaml two-replica setup, as local processes', () => {
 
   it('a circuit opened through replica A is honoured by replica B, which never calls the provider', async () => {
     const [a, b] = replicas as [ServeProcess, ServeProcess];
-    // Authentication holds: no key, no answer (and /health stays open for the healthcheck).
+    // Authentication holds: no key, no answer (and /readyz stays open for the healthcheck).
     const anonymous = await fetch(`${a.url}/v1/chat/completions`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: '{}',
     });
     expect(anonymous.status).toBe(401);
-    expect((await fetch(`${b.url}/health`)).status).toBe(200);
+    expect((await fetch(`${b.url}/readyz`)).status).toBe(200);
 
     const first = await ask(b);
     expect(first.headers.get('x-flexiai-provider')).toBe('openai');

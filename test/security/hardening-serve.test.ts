@@ -96,7 +96,7 @@ interface Circuit {
 }
 
 async function circuitOf(type: ProviderType): Promise<Circuit> {
-  const health = (await (await fetch(`${serve.url}/health`)).json()) as {
+  const health = (await (await fetch(`${serve.url}/health`, { headers: AUTH })).json()) as {
     providers: { name: string; state: string; failures: number }[];
   };
   const found = health.providers.find((p) => p.name === NAME(type));
