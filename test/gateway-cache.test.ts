@@ -39,6 +39,8 @@ async function sseText(res: Response): Promise<{ text: string; done: boolean }> 
   const raw = await res.text();
   const events = raw
     .split('\n\n')
+    // SSE comments (`: ...`, e.g. the cost line) are not events.
+    .filter((e) => !e.startsWith(':'))
     .map((e) => e.replace(/^data: /, '').trim())
     .filter(Boolean);
   const text = events

@@ -26,7 +26,7 @@ describe('real clients against `flexiai serve` (real processes)', () => {
   });
 
   it('the embedded default serves openai responses.create (plain, streamed), models.retrieve and the AI SDK', async () => {
-    const serve = await startServe(['--port', '0'], { cwd: dir });
+    const serve = await startServe(['--port', '0', '--simulated'], { cwd: dir });
     try {
       const sdk = new OpenAI({ baseURL: `${serve.url}/v1`, apiKey: 'unused', maxRetries: 0 });
       await expect(sdk.models.retrieve('default')).resolves.toMatchObject({ id: 'default' });
