@@ -1,5 +1,6 @@
 import type { FlexiAIConfig } from '../config/config-schema.js';
 import type { SyncStatus } from '../state/circuit-state-sync.js';
+import type { EmbedRequest, EmbedResponse } from '../types/embedding.js';
 import type { ChatRequest } from '../types/request.js';
 import type { ChatResponse } from '../types/response.js';
 import type { ChatStream } from './chat-stream.js';
@@ -13,6 +14,11 @@ import type { RequestOptions } from './request-context.js';
 export interface ChatClient {
   chatCompletion(request: ChatRequest, options?: RequestOptions): Promise<ChatResponse>;
   chatCompletionStream(request: ChatRequest, options?: RequestOptions): ChatStream;
+}
+
+/** A client that also embeds (`FlexiAI` is one). */
+export interface EmbeddingClient {
+  embed(request: EmbedRequest, options?: RequestOptions): Promise<EmbedResponse>;
 }
 
 /** A client the gateway can serve: chat, plus what `/health` and `/v1/models` report. */

@@ -16,6 +16,7 @@ import {
   type StateSyncFactory,
   type SyncStatus,
 } from '../state/circuit-state-sync.js';
+import type { EmbedRequest, EmbedResponse } from '../types/embedding.js';
 import type { ChatRequest } from '../types/request.js';
 import type { ChatResponse } from '../types/response.js';
 import type { ServableClient } from './chat-client.js';
@@ -34,6 +35,7 @@ import {
 import { defaultsMiddleware } from './middleware/defaults-middleware.js';
 import { loggingMiddleware } from './middleware/logging-middleware.js';
 import { parseChatRequest } from './parse-chat-request.js';
+import { parseEmbedRequest } from './parse-embed-request.js';
 import { ProviderFleet, type RegisterProviderOptions } from './provider-fleet.js';
 import type { ProviderStatus } from './provider-status.js';
 import type { RequestContext, RequestOptions } from './request-context.js';
@@ -243,6 +245,26 @@ export class FlexiAI implements ServableClient {
     }
     onStreamSettled(stream, (outcome) => record.finish(outcome));
     return stream;
+  }
+
+  /**
+   * Embeds one text or many: one vector per input, in input order. Fails over only among providers
+   * serving the same embedding model and dimensions, with the same breakers, retries and events as
+   * chat (`operation: 'embed'`). Large inputs are split into calls of at most each provider's
+   * per-call limit. Chat middleware does not run for embeddings.
+   */
+  async embed(input: EmbedRequest, options?: RequestOptions): Promise<EmbedResponse> {
+    if (this.closed) throw new ClientClosedError();
+    const request = parseEmbedRequest(input);
+    const record = new RequestRecord(this.recordDeps, request, 'embed', options);
+    try {
+      const response = await this.executor.embed(request, record);
+      record.finish({ ok: true, response });
+      return response;
+    } catch (error) {
+      record.finish({ ok: false, error });
+      throw error;
+    }
   }
 
   /** Every name a request may use as `model`: routes, providers and model ids. */

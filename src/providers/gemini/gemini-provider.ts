@@ -7,6 +7,7 @@ import type { Clock } from '../../internal/clock.js';
 import type { Secret } from '../../internal/secret.js';
 import { decodeSse } from '../../transport/decode-sse.js';
 import type { CallTarget } from '../../transport/map-transport-error.js';
+import type { ProviderEmbedRequest, ProviderEmbedResult } from '../../types/embedding.js';
 import type { ProviderChatResult } from '../../types/response.js';
 import type { StreamChunk } from '../../types/stream-chunk.js';
 import type {
@@ -23,7 +24,16 @@ import { parseWire } from '../shared/parse-wire.js';
 import type { ErrorMapping } from '../shared/upstream-error.js';
 import { ProviderHttp, type ProviderHttpCall } from '../shared/provider-http.js';
 import { USER_AGENT } from '../shared/version.js';
+import {
+  convertToGeminiBatchEmbedRequest,
+  convertToVertexPredictEmbedRequest,
+  maxGeminiEmbeddingInputs,
+} from './convert-to-gemini-embedding-request.js';
 import { convertToGeminiRequest } from './convert-to-gemini-request.js';
+import {
+  geminiBatchEmbedResponseSchema,
+  vertexPredictEmbeddingResponseSchema,
+} from './gemini-embedding-wire.js';
 import { GeminiEndpoint } from './gemini-endpoint.js';
 import { mergeGeminiProviderOptions, thoughtSignaturesFrom } from './gemini-provider-options.js';
 import { geminiResponseSchema } from './gemini-wire.js';
@@ -33,6 +43,10 @@ import {
   type GoogleAuthLoader,
 } from './google-auth-token.js';
 import { geminiErrorInBody, mapGeminiError } from './map-gemini-error.js';
+import {
+  mapGeminiBatchEmbedResponse,
+  mapVertexPredictEmbedResponse,
+} from './map-gemini-embedding-response.js';
 import { mapGeminiResponse } from './map-gemini-response.js';
 import { mapGeminiStream } from './map-gemini-stream.js';
 import { ThoughtSignatureStore, validatesThoughtSignatures } from './thought-signature-store.js';
@@ -72,6 +86,14 @@ export class GeminiProvider implements Provider {
   private readonly tokens: TokenSource | undefined;
   private readonly health: HealthCheckCache;
   private readonly signatures = new ThoughtSignatureStore();
+  readonly embeddingModel: string | undefined;
+  readonly embeddingDimensions: number | undefined;
+  readonly maxEmbeddingInputs: number | undefined;
+  /** Present only when an embedding model is configured. */
+  readonly embed?: (
+    request: ProviderEmbedRequest,
+    options: ProviderCallOptions,
+  ) => Promise<ProviderEmbedResult>;
 
   constructor(config: GeminiWireConfig, deps: ProviderDeps, options: GeminiProviderOptions = {}) {
     this.config = config;
@@ -110,6 +132,68 @@ export class GeminiProvider implements Provider {
               deps.clock,
             ));
     }
+    this.embeddingModel = config.embeddingModel;
+    this.embeddingDimensions = config.embeddingDimensions;
+    if (config.embeddingModel) {
+      this.maxEmbeddingInputs = maxGeminiEmbeddingInputs(
+        config.type === 'gemini' ? 'gemini' : 'vertexai',
+        config.embeddingModel,
+      );
+      this.embed = (request, options) => this.embedTexts(request, options);
+    }
+  }
+
+  /** Gemini API: `batchEmbedContents`; Vertex AI: `predict` (what @google/genai's embedContent calls). */
+  private async embedTexts(
+    request: ProviderEmbedRequest,
+    options: ProviderCallOptions,
+  ): Promise<ProviderEmbedResult> {
+    const target = this.http.target(request.model);
+    const vertex = this.type === 'vertexai';
+    const body = vertex
+      ? convertToVertexPredictEmbedRequest(request)
+      : convertToGeminiBatchEmbedRequest(request, this.endpoint.resource(request.model));
+    const url = this.endpoint.call(request.model, vertex ? 'predict' : 'batchEmbedContents');
+    const auth = await this.auth(target);
+    const response = await this.http.sendOk(
+      {
+        url,
+        method: 'POST',
+        headers: { ...this.baseHeaders, ...auth.headers },
+        body: JSON.stringify(body),
+        signal: options.signal,
+        model: request.model,
+      },
+      this.errors(auth.secrets),
+    );
+    const now = this.clock.now();
+    const json = parseJsonBody(response.text, target, auth.secrets, response.status);
+    const inBody = geminiErrorInBody(json, { ...response, target, secrets: auth.secrets, now });
+    if (inBody) throw inBody;
+    const context = {
+      target,
+      status: response.status,
+      input: request.input,
+      model: request.model,
+      dimensions: request.dimensions,
+    };
+    return vertex
+      ? mapVertexPredictEmbedResponse(
+          parseWire(vertexPredictEmbeddingResponseSchema, json, {
+            target,
+            status: response.status,
+            what: 'a Vertex AI embedding prediction',
+          }),
+          context,
+        )
+      : mapGeminiBatchEmbedResponse(
+          parseWire(geminiBatchEmbedResponseSchema, json, {
+            target,
+            status: response.status,
+            what: 'a BatchEmbedContentsResponse',
+          }),
+          context,
+        );
   }
 
   async chat(request: ProviderRequest, options: ProviderCallOptions): Promise<ProviderChatResult> {

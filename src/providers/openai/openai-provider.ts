@@ -4,6 +4,7 @@ import type {
 } from '../../config/provider-config-schema.js';
 import type { Clock } from '../../internal/clock.js';
 import { decodeSse } from '../../transport/decode-sse.js';
+import type { ProviderEmbedRequest, ProviderEmbedResult } from '../../types/embedding.js';
 import type { ProviderChatResult } from '../../types/response.js';
 import type { StreamChunk } from '../../types/stream-chunk.js';
 import type {
@@ -21,13 +22,18 @@ import { parseWire } from '../shared/parse-wire.js';
 import { ProviderHttp, type ProviderHttpCall } from '../shared/provider-http.js';
 import type { ErrorMapping } from '../shared/upstream-error.js';
 import { USER_AGENT } from '../shared/version.js';
+import { convertToOpenAIEmbeddingRequest } from './convert-to-openai-embedding-request.js';
 import { convertToOpenAIRequest, type OpenAIRequestOptions } from './convert-to-openai-request.js';
 import { errorInSuccessBody, mapOpenAIError } from './map-openai-error.js';
+import { mapOpenAIEmbeddingResponse } from './map-openai-embedding-response.js';
 import { mapOpenAIResponse } from './map-openai-response.js';
 import { mapOpenAIStream } from './map-openai-stream.js';
+import { openAIEmbeddingResponseSchema } from './openai-embedding-wire.js';
 import { openAIChatCompletionSchema } from './openai-wire.js';
 
 const OPENAI_BASE_URL = 'https://api.openai.com/v1';
+/** OpenAI accepts at most 2,048 inputs per embeddings call. */
+const MAX_EMBEDDING_INPUTS = 2048;
 
 type OpenAIWireConfig = OpenAIProviderConfig | OpenAICompatibleProviderConfig;
 
@@ -51,6 +57,14 @@ export class OpenAIProvider implements Provider {
   /** Built once: every chat call goes to the same URL. */
   private readonly chatURL: URL;
   private readonly health: HealthCheckCache;
+  readonly embeddingModel: string | undefined;
+  readonly embeddingDimensions: number | undefined;
+  readonly maxEmbeddingInputs = MAX_EMBEDDING_INPUTS;
+  /** Present only when an embedding model is configured. */
+  readonly embed?: (
+    request: ProviderEmbedRequest,
+    options: ProviderCallOptions,
+  ) => Promise<ProviderEmbedResult>;
 
   constructor(config: OpenAIWireConfig, deps: ProviderDeps) {
     this.config = config;
@@ -80,6 +94,43 @@ export class OpenAIProvider implements Provider {
         ? { maxTokensField: 'max_completion_tokens', sendTopK: false }
         : { maxTokensField: 'max_tokens', sendTopK: true };
     this.health = new HealthCheckCache(config.healthCheckTtlMs, deps.clock);
+    this.embeddingModel = config.embeddingModel;
+    this.embeddingDimensions = config.embeddingDimensions;
+    if (config.embeddingModel) this.embed = (request, options) => this.embedTexts(request, options);
+  }
+
+  private async embedTexts(
+    request: ProviderEmbedRequest,
+    options: ProviderCallOptions,
+  ): Promise<ProviderEmbedResult> {
+    const target = this.http.target(request.model);
+    const response = await this.http.sendOk(
+      {
+        url: this.url('/embeddings'),
+        method: 'POST',
+        headers: this.#baseHeaders,
+        body: JSON.stringify(convertToOpenAIEmbeddingRequest(request)),
+        signal: options.signal,
+        model: request.model,
+      },
+      this.#errors,
+    );
+    const json = parseJsonBody(response.text, target, this.#secrets, response.status);
+    const now = this.clock.now();
+    const inBody = errorInSuccessBody(json, { ...response, target, secrets: this.#secrets, now });
+    if (inBody) throw inBody;
+    const parsed = parseWire(openAIEmbeddingResponseSchema, json, {
+      target,
+      status: response.status,
+      what: 'an embeddings response',
+    });
+    return mapOpenAIEmbeddingResponse(parsed, {
+      target,
+      status: response.status,
+      inputs: request.input.length,
+      model: request.model,
+      dimensions: request.dimensions,
+    });
   }
 
   async chat(request: ProviderRequest, options: ProviderCallOptions): Promise<ProviderChatResult> {
