@@ -28,4 +28,6 @@ export interface ServableClient extends ChatClient {
   getSyncStatus(): SyncStatus;
   /** Every name a request may use as `model`: routes, providers and model ids. */
   knownModels(): string[];
+  /** Embeddings for `POST /v1/embeddings` (the route answers 404 without it). */
+  embed?: EmbeddingClient['embed'];
 }

@@ -12,6 +12,7 @@ import { createGatewayKeyCheck } from './check-gateway-key.js';
 import { mapErrorToHttp, openAIErrorBody } from './map-error-to-http.js';
 import { setRequestKeyId } from './request-key-id.js';
 import { registerChatCompletions } from './routes/chat-completions.js';
+import { registerEmbeddings } from './routes/embeddings.js';
 import { registerHealth } from './routes/health.js';
 import { registerModels } from './routes/models.js';
 
@@ -132,6 +133,8 @@ export function createGateway(options: GatewayOptions): FastifyInstance {
 
   registerChatCompletions(app, options.client);
   registerModels(app, options.client);
+  const { client } = options;
+  if (client.embed) registerEmbeddings(app, { embed: client.embed.bind(client) });
   registerHealth(app, options.client);
   return app;
 }
