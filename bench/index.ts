@@ -3,6 +3,7 @@
  * run. `npm run bench -- core` runs only the named groups.
  */
 import { arch, cpus, platform, totalmem } from 'node:os';
+import { runBatchBench } from './batch.bench.js';
 import { runCoreOverheadBench } from './core-overhead.bench.js';
 import { runGatewayBench } from './gateway.bench.js';
 import { runRedisSyncBench } from './redis-sync.bench.js';
@@ -14,6 +15,7 @@ const groups: Record<string, () => Promise<BenchTable[]>> = {
   streaming: () => runStreamingBench(),
   gateway: () => runGatewayBench(),
   redis: async () => [await runRedisSyncBench()],
+  batch: async () => [await runBatchBench()],
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));

@@ -19,6 +19,7 @@ import {
 import type { EmbedRequest, EmbedResponse } from '../types/embedding.js';
 import type { ChatRequest } from '../types/request.js';
 import type { ChatResponse } from '../types/response.js';
+import { runBatch, type BatchOptions, type BatchResult } from './batch.js';
 import type { ServableClient } from './chat-client.js';
 import { ChatExecutor } from './chat-executor.js';
 import { ChatStream, onStreamSettled } from './chat-stream.js';
@@ -265,6 +266,19 @@ export class FlexiAI implements ServableClient {
       record.finish({ ok: false, error });
       throw error;
     }
+  }
+
+  /**
+   * Runs many chat requests with bounded concurrency: results in input order, one
+   * `{ ok, response | error }` per request, never one failure failing the batch. Pauses while every
+   * provider cools down (Retry-After) instead of failing items; an abort stops new work.
+   */
+  async batch(
+    requests: readonly ChatRequest[],
+    options: BatchOptions = {},
+  ): Promise<BatchResult[]> {
+    if (this.closed) throw new ClientClosedError();
+    return runBatch(this, requests, { clock: this.clock, ...options });
   }
 
   /** Every name a request may use as `model`: routes, providers and model ids. */
