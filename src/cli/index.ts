@@ -1,5 +1,6 @@
 import { ConfigurationError } from '../errors/configuration-error.js';
 import { FlexiAIError } from '../errors/flexiai-error.js';
+import { batchHelp, runBatchCommand } from './commands/batch.js';
 import { chatHelp, runChat } from './commands/chat.js';
 import { demoHelp, runDemo } from './commands/demo.js';
 import { runServe, serveHelp } from './commands/serve.js';
@@ -12,6 +13,7 @@ const help = `Usage: flexiai <command> [options]
 Commands:
   serve     start the OpenAI-compatible gateway
   chat      send one prompt and print the answer
+  batch     run an OpenAI Batch API file (chat completions, embeddings) with failover
   status    show a running gateway's providers and circuits
   demo      watch failover, circuit breaking and recovery on simulated providers
 
@@ -24,6 +26,7 @@ Exit codes: 0 success, 1 the request failed, 2 usage or configuration error.`;
 const commands: Record<string, { run: (argv: string[]) => Promise<number>; help: string }> = {
   serve: { run: runServe, help: serveHelp },
   chat: { run: runChat, help: chatHelp },
+  batch: { run: runBatchCommand, help: batchHelp },
   status: { run: runStatus, help: statusHelp },
   demo: { run: runDemo, help: demoHelp },
 };

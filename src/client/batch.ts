@@ -8,7 +8,8 @@ import type { ChatResponse } from '../types/response.js';
 import type { ChatClient } from './chat-client.js';
 
 /** One item's outcome: never a thrown error, so one failure never fails the batch. */
-export type BatchResult = { ok: true; response: ChatResponse } | { ok: false; error: unknown };
+export type BatchResult<T = ChatResponse> =
+  { ok: true; response: T } | { ok: false; error: unknown };
 
 export interface BatchProgress {
   total: number;
@@ -27,7 +28,10 @@ export interface BatchOptions {
   /** Requests in flight at once (default 8). */
   concurrency?: number;
   /** Called after every settled item (and when the batch pauses for a cooldown). A throwing listener is ignored. */
-  onProgress?: (progress: BatchProgress, settled?: { index: number; result: BatchResult }) => void;
+  onProgress?: (
+    progress: BatchProgress,
+    settled?: { index: number; result: BatchResult<unknown> },
+  ) => void;
   /** Stops starting new items; items in flight are aborted and settle as AbortedError. */
   signal?: AbortSignal;
   /**
@@ -41,6 +45,23 @@ export interface BatchOptions {
 }
 
 const DEFAULT_CONCURRENCY = 8;
+/** First pause when providers are unavailable without a known end (a probe in flight); doubles per wait. */
+const UNKNOWN_WAIT_MS = 250;
+const MAX_UNKNOWN_WAIT_MS = 5_000;
+
+/**
+ * How long to pause before trying an item again, or undefined when its failure is its own. A
+ * pause is due when no provider could take the request: the failover loop gave up with
+ * `retryAfterMs` (every provider cooling or open), or every attempt was a skip (open circuits,
+ * cooldowns, a half-open probe already in flight) — then with a doubling wait.
+ */
+function unavailableFor(error: unknown, waits: number): number | undefined {
+  if (!AllProvidersFailedError.isInstance(error)) return undefined;
+  if (error.retryAfterMs !== undefined) return error.retryAfterMs;
+  const onlySkips =
+    error.attempts.length > 0 && error.attempts.every((a) => a.skipped !== undefined);
+  return onlySkips ? Math.min(UNKNOWN_WAIT_MS * 2 ** waits, MAX_UNKNOWN_WAIT_MS) : undefined;
+}
 const DEFAULT_COOLDOWN_WAITS = 10;
 
 /**
@@ -54,19 +75,40 @@ export async function runBatch(
   requests: readonly ChatRequest[],
   options: BatchOptions = {},
 ): Promise<BatchResult[]> {
+  if (!Array.isArray(requests)) {
+    throw new ValidationError([{ path: 'requests', message: 'must be an array of chat requests' }]);
+  }
+  return runEach(
+    requests.length,
+    (index, signal) => {
+      const request = requests[index] as ChatRequest;
+      const own = request.signal;
+      const combined = signal && own ? AbortSignal.any([signal, own]) : (signal ?? own);
+      return client.chatCompletion(combined ? { ...request, signal: combined } : request);
+    },
+    options,
+  );
+}
+
+/**
+ * The batch engine over any task: `task(index, signal)` for each index in [0, count), with the
+ * concurrency, cooldown pauses, abort and progress of `runBatch` (which is this over chat calls).
+ */
+export async function runEach<T extends { costUsd?: number | undefined }>(
+  count: number,
+  task: (index: number, signal: AbortSignal | undefined) => Promise<T>,
+  options: BatchOptions = {},
+): Promise<BatchResult<T>[]> {
   const concurrency = options.concurrency ?? DEFAULT_CONCURRENCY;
   if (!Number.isInteger(concurrency) || concurrency < 1) {
     throw new ValidationError([{ path: 'concurrency', message: 'must be a positive integer' }]);
   }
-  if (!Array.isArray(requests)) {
-    throw new ValidationError([{ path: 'requests', message: 'must be an array of chat requests' }]);
-  }
   const clock = options.clock ?? systemClock;
   const maxWaits = options.maxCooldownWaits ?? DEFAULT_COOLDOWN_WAITS;
   const { signal } = options;
-  const results: BatchResult[] = new Array<BatchResult>(requests.length);
+  const results: BatchResult<T>[] = new Array<BatchResult<T>>(count);
   const progress: BatchProgress = {
-    total: requests.length,
+    total: count,
     done: 0,
     succeeded: 0,
     failed: 0,
@@ -76,7 +118,7 @@ export async function runBatch(
   let pausedUntil = 0;
   let next = 0;
 
-  const report = (settled?: { index: number; result: BatchResult }): void => {
+  const report = (settled?: { index: number; result: BatchResult<T> }): void => {
     if (!options.onProgress) return;
     try {
       options.onProgress(
@@ -87,7 +129,7 @@ export async function runBatch(
       // A progress listener never breaks the batch.
     }
   };
-  const settle = (index: number, result: BatchResult): void => {
+  const settle = (index: number, result: BatchResult<T>): void => {
     results[index] = result;
     progress.done += 1;
     if (result.ok) {
@@ -96,13 +138,12 @@ export async function runBatch(
     } else progress.failed += 1;
     report({ index, result });
   };
-  const aborted = (): BatchResult => ({
+  const aborted = (): BatchResult<T> => ({
     ok: false,
     error: new AbortedError(undefined, { cause: signal?.reason }),
   });
 
-  const runItem = async (index: number): Promise<BatchResult> => {
-    const request = requests[index] as ChatRequest;
+  const runItem = async (index: number): Promise<BatchResult<T>> => {
     for (let waits = 0; ; waits += 1) {
       const wait = pausedUntil - clock.now();
       if (wait > 0) {
@@ -115,21 +156,14 @@ export async function runBatch(
       if (signal?.aborted) return aborted();
       progress.inFlight += 1;
       try {
-        const own = request?.signal;
-        const combined = signal && own ? AbortSignal.any([signal, own]) : (signal ?? own);
-        const response = await client.chatCompletion(
-          combined ? { ...request, signal: combined } : request,
-        );
-        return { ok: true, response };
+        return { ok: true, response: await task(index, signal) };
       } catch (error) {
-        const retryAfterMs = AllProvidersFailedError.isInstance(error)
-          ? error.retryAfterMs
-          : undefined;
-        if (retryAfterMs === undefined || waits >= maxWaits || signal?.aborted) {
+        const waitMs = unavailableFor(error, waits);
+        if (waitMs === undefined || waits >= maxWaits || signal?.aborted) {
           return { ok: false, error };
         }
-        // Every provider is cooling: hold all new work until the earliest one is back.
-        pausedUntil = Math.max(pausedUntil, clock.now() + retryAfterMs);
+        // Every provider is cooling or its circuit is open: hold all new work until one is back.
+        pausedUntil = Math.max(pausedUntil, clock.now() + waitMs);
         report();
       } finally {
         progress.inFlight -= 1;
@@ -138,7 +172,7 @@ export async function runBatch(
   };
 
   const worker = async (): Promise<void> => {
-    while (next < requests.length) {
+    while (next < count) {
       const index = next++;
       if (signal?.aborted) {
         settle(index, aborted());
@@ -147,6 +181,6 @@ export async function runBatch(
       settle(index, await runItem(index));
     }
   };
-  await Promise.all(Array.from({ length: Math.min(concurrency, requests.length) }, () => worker()));
+  await Promise.all(Array.from({ length: Math.min(concurrency, count) }, () => worker()));
   return results;
 }
