@@ -108,6 +108,32 @@ describe('runBatch', () => {
     expect(state.calls).toBe(12);
   });
 
+  it('pauses too when every attempt was a skip without a known end (a half-open probe in flight)', async () => {
+    const clock = new FakeClock();
+    const skippedOnly = new AllProvidersFailedError([
+      { provider: 'a', model: 'm', ok: false, latencyMs: 0, skipped: 'probe_in_flight' },
+    ] as never);
+    let unavailable = true;
+    let pauses = 0;
+    const { client, state } = scripted(async () => {
+      if (unavailable) throw skippedOnly;
+      return answer('ok');
+    });
+    const running = runBatch(client, [userMessage('x')], {
+      clock,
+      onProgress: (p) => {
+        if (p.pausedUntil !== undefined) pauses += 1;
+      },
+    });
+    await until(() => pauses === 1);
+    await new Promise((r) => setTimeout(r, 1));
+    unavailable = false;
+    clock.advance(250);
+    const [result] = await running;
+    expect(result?.ok).toBe(true);
+    expect(state.calls).toBe(2);
+  });
+
   it('records the error after maxCooldownWaits', async () => {
     const clock = new FakeClock();
     const { client, state } = scripted(async () => {
