@@ -4,6 +4,7 @@
  */
 import { arch, cpus, platform, totalmem } from 'node:os';
 import { runCacheBench } from './cache.bench.js';
+import { runBatchBench } from './batch.bench.js';
 import { runCoreOverheadBench } from './core-overhead.bench.js';
 import { runGatewayBench } from './gateway.bench.js';
 import { runObservabilityBench } from './observability.bench.js';
@@ -18,6 +19,7 @@ const groups: Record<string, () => Promise<BenchTable[]>> = {
   redis: async () => [await runRedisSyncBench()],
   cache: () => runCacheBench(),
   observability: () => runObservabilityBench(),
+  batch: async () => [await runBatchBench()],
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));

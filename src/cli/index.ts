@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { batchHelp, runBatchCommand } from './commands/batch.js';
 import { chatHelp, runChat } from './commands/chat.js';
 import { costHelp, runCost } from './commands/cost.js';
 import { demoHelp, runDemo } from './commands/demo.js';
@@ -13,6 +14,7 @@ const help = `Usage: flexiai <command> [options]
 Commands:
   serve     start the OpenAI-compatible gateway
   chat      send one prompt and print the answer
+  batch     run an OpenAI Batch API file (chat completions, embeddings) with failover
   status    show a running gateway's providers and circuits
   cost      report spend from the cost ledger (by provider, model, route, key, day)
   demo      watch failover, circuit breaking and recovery on simulated providers
@@ -28,6 +30,7 @@ Exit codes: 0 success, 1 the request failed, 2 usage or configuration error.`;
 const commands: Record<string, { run: (argv: string[]) => Promise<number>; help: string }> = {
   serve: { run: runServe, help: serveHelp },
   chat: { run: runChat, help: chatHelp },
+  batch: { run: runBatchCommand, help: batchHelp },
   status: { run: runStatus, help: statusHelp },
   cost: { run: runCost, help: costHelp },
   demo: { run: runDemo, help: demoHelp },

@@ -3,6 +3,7 @@ import type { DashboardFigures } from '../observability/dashboard-figures.js';
 import type { MetricsSnapshot } from '../observability/metrics-snapshot.js';
 import type { ServerTracing } from '../observability/server-tracing.js';
 import type { SyncStatus } from '../state/circuit-state-sync.js';
+import type { EmbedRequest, EmbedResponse } from '../types/embedding.js';
 import type { ChatRequest } from '../types/request.js';
 import type { ChatResponse } from '../types/response.js';
 import type { ChatStream } from './chat-stream.js';
@@ -18,6 +19,11 @@ export interface ChatClient {
   chatCompletionStream(request: ChatRequest, options?: RequestOptions): ChatStream;
 }
 
+/** A client that also embeds (`FlexiAI` is one). */
+export interface EmbeddingClient {
+  embed(request: EmbedRequest, options?: RequestOptions): Promise<EmbedResponse>;
+}
+
 /** A client the gateway can serve: chat, plus what `/health` and `/v1/models` report. */
 export interface ServableClient extends ChatClient {
   readonly config: Pick<FlexiAIConfig, 'server' | 'routes'>;
@@ -31,4 +37,6 @@ export interface ServableClient extends ChatClient {
   getDashboardFigures?(): DashboardFigures;
   /** Server spans for the gateway, when tracing is on. */
   serverTracing?(): ServerTracing | undefined;
+  /** Embeddings for `POST /v1/embeddings` (the route answers 404 without it). */
+  embed?: EmbeddingClient['embed'];
 }

@@ -2,6 +2,7 @@ import type { RetryConfig } from '../config/config-schema.js';
 import { ConfigurationError } from '../errors/configuration-error.js';
 import type { Clock } from '../internal/clock.js';
 import type { AdmissionGate } from '../resilience/admission-gate.js';
+import type { EmbedResponse, ParsedEmbedRequest } from '../types/embedding.js';
 import type { ChatRequest, ParsedChatRequest } from '../types/request.js';
 import type { ChatResponse } from '../types/response.js';
 import { admittedStream } from './admitted-stream.js';
@@ -12,6 +13,8 @@ import { parseChatRequest } from './parse-chat-request.js';
 import type { ProviderFleet } from './provider-fleet.js';
 import type { RequestContext } from './request-context.js';
 import { runChatStream } from './run-chat-stream.js';
+import { embeddingCandidates } from './embedding-candidates.js';
+import { runEmbed } from './run-embed.js';
 import { recordOf, type RequestRecord } from './request-record.js';
 import type { AttemptSettler } from './settle-attempt.js';
 
@@ -106,5 +109,19 @@ export class ChatExecutor {
         ),
       ),
     );
+  }
+
+  /** Embeddings: only providers of one embedding model and dimensions, through the same failover and settle point. */
+  embed(request: ParsedEmbedRequest, ctx: RequestContext): Promise<EmbedResponse> {
+    const run = recordOf(ctx);
+    return runEmbed({
+      candidates: embeddingCandidates(this.options.fleet.router, request.model, request.dimensions),
+      retry: this.options.retry,
+      clock: this.options.clock,
+      random: this.options.random,
+      settler: this.options.settler,
+      run,
+      request,
+    });
   }
 }

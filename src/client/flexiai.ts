@@ -42,6 +42,8 @@ import { createWorkerId } from '../state/worker-id.js';
 import type { ChatRequest } from '../types/request.js';
 import type { ChatResponse } from '../types/response.js';
 import type { ChatClient, ServableClient } from './chat-client.js';
+import type { EmbedRequest, EmbedResponse } from '../types/embedding.js';
+import { runBatch, type BatchOptions, type BatchResult } from './batch.js';
 import { ChatExecutor } from './chat-executor.js';
 import { ChatStream, onStreamSettled } from './chat-stream.js';
 import { ClientEvents } from './client-events.js';
@@ -57,6 +59,7 @@ import {
 import { defaultsMiddleware } from './middleware/defaults-middleware.js';
 import { loggingMiddleware } from './middleware/logging-middleware.js';
 import { parseChatRequest } from './parse-chat-request.js';
+import { parseEmbedRequest } from './parse-embed-request.js';
 import { ProviderFleet, type RegisterProviderOptions } from './provider-fleet.js';
 import type { ProviderStatus } from './provider-status.js';
 import type { RequestContext, RequestOptions } from './request-context.js';
@@ -342,6 +345,41 @@ export class FlexiAI implements ServableClient {
   ): { costUsd?: number } {
     const { costUsd } = this.cost.tracker.priceEmbedding(provider, model, usage);
     return costUsd === undefined ? {} : { costUsd };
+  }
+
+  /**
+   * Embeds one text or many: one vector per input, in input order. Fails over only among providers
+   * serving the same embedding model and dimensions, with the same breakers, retries and events as
+   * chat (`operation: 'embed'`). Large inputs are split into calls of at most each provider's
+   * per-call limit. Chat middleware does not run for embeddings.
+   */
+  async embed(input: EmbedRequest, options?: RequestOptions): Promise<EmbedResponse> {
+    if (this.closed) throw new ClientClosedError();
+    const request = parseEmbedRequest(input);
+    const record = new RequestRecord(this.recordDeps, request, 'embed', options);
+    try {
+      const response = await this.executor.embed(request, record);
+      const { costUsd } = this.priceEmbedding(response.provider, response.model, response.usage);
+      if (costUsd !== undefined) response.costUsd = costUsd;
+      record.finish({ ok: true, response });
+      return response;
+    } catch (error) {
+      record.finish({ ok: false, error });
+      throw error;
+    }
+  }
+
+  /**
+   * Runs many chat requests with bounded concurrency: results in input order, one
+   * `{ ok, response | error }` per request, never one failure failing the batch. Pauses while every
+   * provider cools down (Retry-After) instead of failing items; an abort stops new work.
+   */
+  async batch(
+    requests: readonly ChatRequest[],
+    options: BatchOptions = {},
+  ): Promise<BatchResult[]> {
+    if (this.closed) throw new ClientClosedError();
+    return runBatch(this, requests, { clock: this.clock, ...options });
   }
 
   /** Every name a request may use as `model`: routes, providers and model ids. */

@@ -1,3 +1,4 @@
+export { runBatch, type BatchOptions, type BatchProgress, type BatchResult } from './batch.js';
 export * from './chat-client.js';
 export {
   ChatStream,

@@ -4,6 +4,7 @@ import { createCorrelationId } from '../internal/ids.js';
 import type { Logger } from '../internal/logger.js';
 import type { Attempt } from '../types/attempt.js';
 import type { ChatRequest } from '../types/request.js';
+import type { EmbedResponse } from '../types/embedding.js';
 import type { ChatResponse } from '../types/response.js';
 import type { ClientEvents } from './client-events.js';
 import type { ClientEventMap, Operation, RequestEvent } from './event-types.js';
@@ -11,7 +12,8 @@ import type { RequestContext, RequestOptions } from './request-context.js';
 import { RequestLog } from './request-log.js';
 import type { RequestRun } from './settle-attempt.js';
 
-export type RequestOutcome = { ok: true; response: ChatResponse } | { ok: false; error: unknown };
+export type RequestOutcome =
+  { ok: true; response: ChatResponse | EmbedResponse } | { ok: false; error: unknown };
 
 /** What every record of one client shares (made once per client). */
 export interface RecordDeps {
@@ -45,7 +47,7 @@ export class RequestRecord implements RequestContext, RequestRun {
 
   constructor(
     private readonly deps: RecordDeps,
-    request: ChatRequest,
+    request: ChatRequest | Pick<ChatRequest, 'model' | 'signal' | 'correlationId'>,
     operation: Operation,
     private readonly options: RequestOptions | undefined,
   ) {
@@ -56,7 +58,7 @@ export class RequestRecord implements RequestContext, RequestRun {
     this.gatewayKeyId = options?.gatewayKeyId;
     this.startedAt = deps.clock.now();
     this.log = new RequestLog(deps.logger, this.requestId, deps.logContent);
-    this.validated = request;
+    this.validated = 'messages' in request ? request : undefined;
   }
 
   get logger(): Logger {
@@ -96,9 +98,9 @@ export class RequestRecord implements RequestContext, RequestRun {
       event.provider = response.provider;
       event.model = response.model;
       event.usage = response.usage;
-      event.finishReason = response.finishReason;
+      if ('finishReason' in response) event.finishReason = response.finishReason;
       if (response.costUsd !== undefined) event.costUsd = response.costUsd;
-      if (response.cached) event.cached = true;
+      if ('cached' in response && response.cached) event.cached = true;
       event.failedOver = response.attempts.some((a) => a.provider !== response.provider);
     } else {
       const { error } = outcome;

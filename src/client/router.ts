@@ -105,6 +105,11 @@ export class Router {
     throw new ModelNotFoundError(key, this.knownModels());
   }
 
+  /** Every enabled provider, by priority (whatever the `default` route says). */
+  enabledSlots(): ProviderSlot[] {
+    return this.ordered(this.enabled());
+  }
+
   private enabled(): ProviderSlot[] {
     return this.slots.filter((slot) => slot.enabled);
   }

@@ -145,6 +145,7 @@ export const configSchema = z
         }
       });
     }
+    checkEmbeddingConfig(config, ctx);
     for (const route of Object.keys(config.defaults?.routes ?? {})) {
       if (route !== 'default' && !(route in config.routes) && !names.has(route)) {
         ctx.addIssue({
@@ -187,6 +188,58 @@ export const configSchema = z
       });
     }
   });
+
+interface EmbeddingFields {
+  name: string;
+  type: string;
+  embeddingModel?: string | undefined;
+  embeddingDimensions?: number | undefined;
+}
+
+/**
+ * Embeddings are only comparable within one model and one dimension count: a provider type with
+ * no embeddings API (Anthropic) may not declare an embedding model, `embeddingDimensions` needs an
+ * `embeddingModel`, and a route whose providers embed with different models or dimensions is
+ * rejected (its failover would mix vector spaces).
+ */
+function checkEmbeddingConfig(
+  config: { providers: readonly EmbeddingFields[]; routes: Record<string, string[]> },
+  ctx: z.RefinementCtx,
+): void {
+  const byName = new Map(config.providers.map((p) => [p.name, p]));
+  config.providers.forEach((provider, i) => {
+    if (provider.type === 'anthropic' && provider.embeddingModel !== undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        message: 'Anthropic has no embeddings API; remove embeddingModel from this provider',
+        path: ['providers', i, 'embeddingModel'],
+      });
+    }
+    if (provider.embeddingDimensions !== undefined && provider.embeddingModel === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        message: 'embeddingDimensions needs an embeddingModel',
+        path: ['providers', i, 'embeddingDimensions'],
+      });
+    }
+  });
+  for (const [route, members] of Object.entries(config.routes)) {
+    let first: { name: string; space: string } | undefined;
+    members.forEach((member, i) => {
+      const provider = byName.get(member);
+      if (!provider?.embeddingModel) return;
+      const space = `${provider.embeddingModel} (${provider.embeddingDimensions ?? 'default'} dimensions)`;
+      if (!first) first = { name: member, space };
+      else if (first.space !== space) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `embeds with ${space}, but "${first.name}" in the same route embeds with ${first.space}; vectors of different models or dimensions cannot fail over to each other`,
+          path: ['routes', route, i],
+        });
+      }
+    });
+  }
+}
 
 /** Configuration as users write it (object, JSON or YAML). */
 export type FlexiAIConfigInput = z.input<typeof configSchema>;

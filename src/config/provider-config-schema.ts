@@ -51,6 +51,10 @@ export const providerFields = {
   model: z.string().min(1),
   /** Other model ids this provider serves; a request naming one is routed here with that model. */
   models: z.array(z.string().min(1)).optional(),
+  /** The embedding model this provider serves to `ai.embed` (absent: no embeddings from this provider). */
+  embeddingModel: z.string().min(1).optional(),
+  /** Output dimensions of its embeddings (sent upstream); providers fail over only to the same model and dimensions. */
+  embeddingDimensions: z.number().int().positive().max(65_536).optional(),
   /** Lower is tried first; defaults to the position in the list. */
   priority: z.number().int().optional(),
   enabled: z.boolean().default(true),

@@ -15,6 +15,7 @@ import { setRequestKeyId } from './request-key-id.js';
 import { publicPaths } from './public-paths.js';
 import { registerChatCompletions } from './routes/chat-completions.js';
 import { registerDashboard } from './routes/dashboard.js';
+import { registerEmbeddings } from './routes/embeddings.js';
 import { registerHealth } from './routes/health.js';
 import { registerResponses } from './routes/responses.js';
 import { registerMetrics, type MetricsRouteOptions } from './routes/metrics.js';
@@ -147,6 +148,7 @@ export function createGateway(options: GatewayOptions): FastifyInstance {
   registerChatCompletions(app, options.client);
   registerResponses(app, options.client);
   registerModels(app, options.client);
+  if (client.embed) registerEmbeddings(app, { embed: client.embed.bind(client) });
   registerHealth(app, options.client);
   registerProbes(app, options.client);
   registerMetrics(app, options.client, options.metrics);

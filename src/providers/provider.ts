@@ -1,6 +1,7 @@
 import type { ProviderConfig, ProviderType } from '../config/provider-config-schema.js';
 import type { Clock } from '../internal/clock.js';
 import type { Logger } from '../internal/logger.js';
+import type { ProviderEmbedRequest, ProviderEmbedResult } from '../types/embedding.js';
 import type { ParsedChatRequest } from '../types/request.js';
 import type { ProviderChatResult } from '../types/response.js';
 import type { StreamChunk } from '../types/stream-chunk.js';
@@ -48,6 +49,17 @@ export interface Provider {
     request: ProviderRequest,
     options: ProviderCallOptions,
   ): Promise<AsyncIterable<StreamChunk>>;
+  /**
+   * Optional: text embeddings, one vector per input in input order. Present only when the provider
+   * is configured with an `embeddingModel`. Never given more than `maxEmbeddingInputs` texts.
+   */
+  embed?(request: ProviderEmbedRequest, options: ProviderCallOptions): Promise<ProviderEmbedResult>;
+  /** The embedding model this provider serves (`embeddingModel` in its config). */
+  readonly embeddingModel?: string | undefined;
+  /** The dimensions it is configured for (`embeddingDimensions`), if any. */
+  readonly embeddingDimensions?: number | undefined;
+  /** The most texts one embedding call may carry (the upstream's per-call limit). */
+  readonly maxEmbeddingInputs?: number | undefined;
   /** Optional: a cheap authenticated call, cached for `healthCheckTtlMs`; `force` bypasses the cache. */
   healthCheck?(options?: { signal?: AbortSignal; force?: boolean }): Promise<HealthCheckResult>;
   /** Closes pooled connections. */

@@ -1,5 +1,11 @@
 import type { FinishReason } from '../types/finish-reason.js';
-import type { SimAnswer, SimOperation, SimStreamEvent, SimWire } from './sim-wire.js';
+import type {
+  SimAnswer,
+  SimEmbeddingAnswer,
+  SimOperation,
+  SimStreamEvent,
+  SimWire,
+} from './sim-wire.js';
 
 type Body = Record<string, unknown>;
 const asBody = (body: unknown): Body =>
@@ -64,7 +70,7 @@ const FINISH_REASONS: Record<FinishReason, string> = {
 
 /** `/v1beta/models/{m}:generateContent`, `/v1/projects/{p}/locations/{l}/publishers/google/models/{m}:streamGenerateContent`. */
 const CALL_PATH =
-  /^\/v1(?:alpha|beta|beta1)?\/(?:projects\/[^/]+\/locations\/[^/]+\/publishers\/[^/]+\/|publishers\/[^/]+\/)?(?:models|tunedModels)\/([^/:]+):(generateContent|streamGenerateContent|countTokens)$/;
+  /^\/v1(?:alpha|beta|beta1)?\/(?:projects\/[^/]+\/locations\/[^/]+\/publishers\/[^/]+\/|publishers\/[^/]+\/)?(?:models|tunedModels)\/([^/:]+):(generateContent|streamGenerateContent|countTokens|batchEmbedContents|predict)$/;
 const COUNT_TOKENS = ':countTokens';
 /** The model reads: Gemini API `models.get`, and Vertex AI `publishers/google/models/{m}`. */
 const MODEL_PATH =
@@ -89,6 +95,9 @@ export class GeminiSimWire implements SimWire {
     if (call?.[2] === 'countTokens') {
       // Served as a `models` operation; the suffix tells models() to answer with a token count.
       return { kind: 'models', stream: false, model: `${call[1] ?? ''}${COUNT_TOKENS}` };
+    }
+    if (call?.[2] === 'batchEmbedContents' || call?.[2] === 'predict') {
+      return { kind: 'embed', stream: false, model: decodeURIComponent(call[1] ?? 'unknown') };
     }
     if (call) {
       return {
@@ -126,6 +135,44 @@ export class GeminiSimWire implements SimWire {
       )
       .filter(Boolean)
       .join('\n');
+  }
+
+  /** Gemini API `batchEmbedContents` (`requests[]`) or Vertex AI `predict` (`instances[]`). */
+  embedInputs(body: unknown): { texts: string[]; dimensions?: number | undefined } {
+    const b = asBody(body);
+    if (Array.isArray(b.instances)) {
+      const dims = asBody(b.parameters).outputDimensionality;
+      return {
+        texts: b.instances.map((i) => String(asBody(i).content ?? '')),
+        dimensions: typeof dims === 'number' ? dims : undefined,
+      };
+    }
+    const requests = asArray(b.requests).map(asBody);
+    const dims = requests[0]?.outputDimensionality;
+    return {
+      texts: requests.map((r) =>
+        asArray(asBody(r.content).parts)
+          .map((p) => asBody(p).text)
+          .filter((t): t is string => typeof t === 'string')
+          .join(''),
+      ),
+      dimensions: typeof dims === 'number' ? dims : undefined,
+    };
+  }
+
+  embeddings(answer: SimEmbeddingAnswer, body: unknown): unknown {
+    if (Array.isArray(asBody(body).instances)) {
+      return {
+        predictions: answer.vectors.map((values, i) => ({
+          embeddings: {
+            values,
+            statistics: { truncated: false, token_count: answer.tokenCounts[i] ?? 0 },
+          },
+        })),
+        metadata: { billableCharacterCount: answer.promptTokens * 4 },
+      };
+    }
+    return { embeddings: answer.vectors.map((values) => ({ values })) };
   }
 
   wantsStreamUsage(): boolean {

@@ -1,4 +1,10 @@
-import type { SimAnswer, SimOperation, SimStreamEvent, SimWire } from './sim-wire.js';
+import type {
+  SimAnswer,
+  SimEmbeddingAnswer,
+  SimOperation,
+  SimStreamEvent,
+  SimWire,
+} from './sim-wire.js';
 
 type Body = Record<string, unknown>;
 const asBody = (body: unknown): Body =>
@@ -42,6 +48,10 @@ export class OpenAISimWire implements SimWire {
         stream: b.stream === true,
         model: typeof b.model === 'string' ? b.model : 'unknown',
       };
+    }
+    if (method === 'POST' && path === `${this.basePath}/embeddings`) {
+      const b = asBody(body);
+      return { kind: 'embed', stream: false, model: typeof b.model === 'string' ? b.model : '' };
     }
     if (method === 'GET' && path === `${this.basePath}/models`)
       return { kind: 'models', stream: false, model: '' };
@@ -114,6 +124,31 @@ export class OpenAISimWire implements SimWire {
     return {
       object: 'list',
       data: [{ id: model, object: 'model', created: 1_700_000_000, owned_by: 'flexiai-simulator' }],
+    };
+  }
+
+  embedInputs(body: unknown): { texts: string[]; dimensions?: number | undefined } {
+    const b = asBody(body);
+    const input = b.input;
+    const texts =
+      typeof input === 'string' ? [input] : Array.isArray(input) ? input.map(String) : [];
+    return { texts, dimensions: typeof b.dimensions === 'number' ? b.dimensions : undefined };
+  }
+
+  /** `encoding_format: base64` (what the official SDK asks for by default): little-endian float32. */
+  embeddings(answer: SimEmbeddingAnswer, body: unknown): unknown {
+    const base64 = asBody(body).encoding_format === 'base64';
+    return {
+      object: 'list',
+      model: answer.model,
+      data: answer.vectors.map((vector, index) => ({
+        object: 'embedding',
+        index,
+        embedding: base64
+          ? Buffer.from(new Float32Array(vector).buffer).toString('base64')
+          : vector,
+      })),
+      usage: { prompt_tokens: answer.promptTokens, total_tokens: answer.promptTokens },
     };
   }
 

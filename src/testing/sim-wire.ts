@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { FinishReason } from '../types/finish-reason.js';
 import type { ToolCall } from '../types/tool.js';
 import type { SimReasoning } from './faults.js';
@@ -20,9 +21,37 @@ export interface SimAnswer {
   wireExtras?: Record<string, unknown>;
 }
 
+/** The simulator's embeddings for one request: one vector per text, in order. */
+export interface SimEmbeddingAnswer {
+  model: string;
+  vectors: number[][];
+  /** Estimated tokens of each text. */
+  tokenCounts: number[];
+  promptTokens: number;
+}
+
+/** Default dimensions of simulated embeddings when a request asks for none. */
+export const SIM_EMBEDDING_DIMENSIONS = 16;
+
+/**
+ * A deterministic unit vector for a text: the same text and dimensions always give the same
+ * vector (so tests can compare), different texts give different ones. Built from SHA-256 blocks.
+ */
+export function simEmbedding(text: string, dimensions = SIM_EMBEDDING_DIMENSIONS): number[] {
+  const values: number[] = [];
+  for (let block = 0; values.length < dimensions; block += 1) {
+    const digest = createHash('sha256').update(`${block}:${text}`).digest();
+    for (let i = 0; i + 1 < digest.length && values.length < dimensions; i += 2) {
+      values.push(digest.readUInt16BE(i) / 32_767.5 - 1);
+    }
+  }
+  const norm = Math.hypot(...values) || 1;
+  return values.map((v) => v / norm);
+}
+
 /** One operation a wire supports, found from the method, path and body. */
 export interface SimOperation {
-  kind: 'chat' | 'models';
+  kind: 'chat' | 'models' | 'embed';
   stream: boolean;
   /** The model the request asked for. */
   model: string;
@@ -66,6 +95,10 @@ export interface SimWire {
   /** The body of an error inside a 200. */
   errorInSuccess(message: string): unknown;
   models(model: string): unknown;
+  /** An embeddings request's texts and asked dimensions (wires that embed). */
+  embedInputs?(body: unknown): { texts: string[]; dimensions?: number | undefined };
+  /** The embeddings response body for vectors in input order. */
+  embeddings?(answer: SimEmbeddingAnswer, body: unknown): unknown;
   /** Every event of a complete stream, in order, with `textEventIndexes` marking the text deltas. */
   streamEvents(
     answer: SimAnswer,

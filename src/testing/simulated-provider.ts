@@ -4,7 +4,10 @@ import type { Fault, OkReply } from './faults.js';
 import {
   cutText,
   estimateTokens,
+  simEmbedding,
   type SimAnswer,
+  type SimEmbeddingAnswer,
+  type SimOperation,
   type SimStreamEvent,
   type SimWire,
 } from './sim-wire.js';
@@ -37,7 +40,7 @@ export interface RecordedRequest {
   /** Parsed JSON body (or the raw text when it was not JSON). */
   body: unknown;
   /** `chat` for completions (streamed or not), `models` for model lists, `unknown` otherwise. */
-  operation: 'chat' | 'models' | 'unknown';
+  operation: 'chat' | 'models' | 'embed' | 'unknown';
   stream: boolean;
   receivedAt: number;
   /** The fault it was answered with. */
@@ -100,6 +103,11 @@ export class SimulatedProvider {
   /** Chat calls received (streamed or not): the number tests usually assert on. */
   get chatCalls(): number {
     return this.requests.filter((r) => r.operation === 'chat').length;
+  }
+
+  /** Embedding calls received. */
+  get embedCalls(): number {
+    return this.requests.filter((r) => r.operation === 'embed').length;
   }
 
   async start(): Promise<this> {
@@ -220,7 +228,7 @@ export class SimulatedProvider {
     record.fault = fault.kind;
     if (fault.delayMs) await delay(fault.delayMs);
     if (req.socket.destroyed) return;
-    await this.answer(fault, operation.stream, operation.model, body, req, res);
+    await this.answer(fault, operation.stream, operation.model, body, req, res, operation.kind);
   }
 
   private async answer(
@@ -230,6 +238,7 @@ export class SimulatedProvider {
     body: unknown,
     req: IncomingMessage,
     res: ServerResponse,
+    operation: SimOperation['kind'] = 'chat',
   ): Promise<void> {
     switch (fault.kind) {
       case 'hang':
@@ -273,6 +282,10 @@ export class SimulatedProvider {
         return;
       }
       case 'ok': {
+        if (operation === 'embed') {
+          this.sendEmbeddings(res, model, body);
+          return;
+        }
         const answer = this.resolveAnswer(fault, model, body);
         if (stream) await this.sendStream(res, answer, fault, body);
         else
@@ -286,6 +299,22 @@ export class SimulatedProvider {
         await this.sendStream(res, answer, { kind: 'ok', ...fault.reply }, body, fault);
       }
     }
+  }
+
+  /** Deterministic vectors from each text (`simEmbedding`), in the wire's embeddings shape. */
+  private sendEmbeddings(res: ServerResponse, model: string, body: unknown): void {
+    this.counter += 1;
+    const { texts, dimensions } = this.wire.embedInputs?.(body) ?? { texts: [] };
+    const tokenCounts = texts.map((text) => estimateTokens(text));
+    const answer: SimEmbeddingAnswer = {
+      model,
+      vectors: texts.map((text) => simEmbedding(text, dimensions)),
+      tokenCounts,
+      promptTokens: tokenCounts.reduce((a, b) => a + b, 0),
+    };
+    this.sendJson(res, 200, this.wire.embeddings?.(answer, body), {
+      [this.wire.requestIdHeader]: `req_sim_${this.counter}`,
+    });
   }
 
   private resolveAnswer(reply: OkReply, model: string, body: unknown): SimAnswer {

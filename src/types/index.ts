@@ -9,3 +9,9 @@ export * from './response.js';
 export * from './stream-chunk.js';
 export * from './tool.js';
 export * from './usage.js';
+export type {
+  EmbedRequest,
+  EmbedResponse,
+  ProviderEmbedRequest,
+  ProviderEmbedResult,
+} from './embedding.js';

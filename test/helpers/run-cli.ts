@@ -6,7 +6,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 export const CLI = fileURLToPath(new URL('../../src/cli/index.ts', import.meta.url));
 
 /** tsx's loader by absolute URL, so the CLI runs from source in any working directory. */
-const TSX = pathToFileURL(
+export const TSX = pathToFileURL(
   join(dirname(createRequire(import.meta.url).resolve('tsx/package.json')), 'dist/loader.mjs'),
 ).href;
 

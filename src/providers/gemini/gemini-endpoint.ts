@@ -7,7 +7,8 @@ export type GeminiEndpointConfig =
   | { kind: 'gemini'; baseURL?: string | undefined }
   | { kind: 'vertexai'; baseURL?: string | undefined; project: string; location: string };
 
-export type GeminiMethod = 'generateContent' | 'streamGenerateContent' | 'countTokens';
+export type GeminiMethod =
+  'generateContent' | 'streamGenerateContent' | 'countTokens' | 'batchEmbedContents' | 'predict';
 
 const VERSION_SUFFIX = /\/v1(?:alpha|beta|beta1)?$/;
 

@@ -7,6 +7,7 @@ import type { Clock } from '../../internal/clock.js';
 import type { Secret } from '../../internal/secret.js';
 import { decodeSse } from '../../transport/decode-sse.js';
 import type { CallTarget } from '../../transport/map-transport-error.js';
+import type { ProviderEmbedRequest, ProviderEmbedResult } from '../../types/embedding.js';
 import type { ProviderChatResult } from '../../types/response.js';
 import type { StreamChunk } from '../../types/stream-chunk.js';
 import type {
@@ -27,7 +28,16 @@ import {
 import type { ErrorMapping } from '../shared/upstream-error.js';
 import { ProviderHttp } from '../shared/provider-http.js';
 import { USER_AGENT } from '../shared/version.js';
+import {
+  convertToGeminiBatchEmbedRequest,
+  convertToVertexPredictEmbedRequest,
+  maxGeminiEmbeddingInputs,
+} from './convert-to-gemini-embedding-request.js';
 import { convertToGeminiRequest } from './convert-to-gemini-request.js';
+import {
+  geminiBatchEmbedResponseSchema,
+  vertexPredictEmbeddingResponseSchema,
+} from './gemini-embedding-wire.js';
 import { GeminiEndpoint } from './gemini-endpoint.js';
 import { mergeGeminiProviderOptions, thoughtSignaturesFrom } from './gemini-provider-options.js';
 import { geminiResponseSchema } from './gemini-wire.js';
@@ -39,6 +49,10 @@ import {
 import { geminiErrorInBody, mapGeminiError } from './map-gemini-error.js';
 import { droppedParamsFor } from '../shared/capabilities.js';
 import { streamWithDroppedParams, withDroppedParams } from '../shared/dropped-params.js';
+import {
+  mapGeminiBatchEmbedResponse,
+  mapVertexPredictEmbedResponse,
+} from './map-gemini-embedding-response.js';
 import { mapGeminiResponse } from './map-gemini-response.js';
 import { mapGeminiStream } from './map-gemini-stream.js';
 import { ThoughtSignatureStore, validatesThoughtSignatures } from './thought-signature-store.js';
@@ -78,6 +92,14 @@ export class GeminiProvider implements Provider {
   private readonly tokens: TokenSource | undefined;
   private readonly health: HealthCheckCache;
   private readonly signatures = new ThoughtSignatureStore();
+  readonly embeddingModel: string | undefined;
+  readonly embeddingDimensions: number | undefined;
+  readonly maxEmbeddingInputs: number | undefined;
+  /** Present only when an embedding model is configured. */
+  readonly embed?: (
+    request: ProviderEmbedRequest,
+    options: ProviderCallOptions,
+  ) => Promise<ProviderEmbedResult>;
 
   constructor(config: GeminiWireConfig, deps: ProviderDeps, options: GeminiProviderOptions = {}) {
     this.config = config;
@@ -116,6 +138,71 @@ export class GeminiProvider implements Provider {
               deps.clock,
             ));
     }
+    this.embeddingModel = config.embeddingModel;
+    this.embeddingDimensions = config.embeddingDimensions;
+    if (config.embeddingModel) {
+      this.maxEmbeddingInputs = maxGeminiEmbeddingInputs(
+        config.type === 'gemini' ? 'gemini' : 'vertexai',
+        config.embeddingModel,
+      );
+      this.embed = (request, options) => this.embedTexts(request, options);
+    }
+  }
+
+  /** Gemini API: `batchEmbedContents`; Vertex AI: `predict` (what @google/genai's embedContent calls). */
+  private embedTexts(
+    request: ProviderEmbedRequest,
+    options: ProviderCallOptions,
+  ): Promise<ProviderEmbedResult> {
+    const vertex = this.type === 'vertexai';
+    const context = (target: CallTarget) => ({
+      target,
+      status: 200,
+      input: request.input,
+      model: request.model,
+      dimensions: request.dimensions,
+    });
+    const common = {
+      http: this.http,
+      model: request.model,
+      signal: options.signal,
+      buildBody: () =>
+        vertex
+          ? convertToVertexPredictEmbedRequest(request)
+          : convertToGeminiBatchEmbedRequest(request, this.endpoint.resource(request.model)),
+      endpoint: async () => {
+        const url = inCallerPhase(this.http.target(request.model), () =>
+          this.endpoint.call(request.model, vertex ? 'predict' : 'batchEmbedContents'),
+        );
+        const auth = await this.auth(this.http.target(request.model));
+        return {
+          url,
+          headers: { ...this.baseHeaders, ...auth.headers },
+          errors: this.errors(auth.secrets),
+        };
+      },
+    };
+    return vertex
+      ? postJsonToProvider({
+          ...common,
+          onSuccess: jsonResponse({
+            schema: vertexPredictEmbeddingResponseSchema,
+            what: 'a Vertex AI embedding prediction',
+            errorInBody: geminiErrorInBody,
+            requestIdHeader: 'x-request-id',
+            map: (parsed, { target }) => mapVertexPredictEmbedResponse(parsed, context(target)),
+          }),
+        })
+      : postJsonToProvider({
+          ...common,
+          onSuccess: jsonResponse({
+            schema: geminiBatchEmbedResponseSchema,
+            what: 'a BatchEmbedContentsResponse',
+            errorInBody: geminiErrorInBody,
+            requestIdHeader: 'x-request-id',
+            map: (parsed, { target }) => mapGeminiBatchEmbedResponse(parsed, context(target)),
+          }),
+        });
   }
 
   chat(request: ProviderRequest, options: ProviderCallOptions): Promise<ProviderChatResult> {

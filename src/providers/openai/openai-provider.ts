@@ -4,6 +4,7 @@ import type {
 } from '../../config/provider-config-schema.js';
 import type { Clock } from '../../internal/clock.js';
 import { decodeSse } from '../../transport/decode-sse.js';
+import type { ProviderEmbedRequest, ProviderEmbedResult } from '../../types/embedding.js';
 import type { ProviderChatResult } from '../../types/response.js';
 import type { StreamChunk } from '../../types/stream-chunk.js';
 import type {
@@ -26,13 +27,18 @@ import {
 import { ProviderHttp } from '../shared/provider-http.js';
 import type { ErrorMapping } from '../shared/upstream-error.js';
 import { USER_AGENT } from '../shared/version.js';
+import { convertToOpenAIEmbeddingRequest } from './convert-to-openai-embedding-request.js';
 import { convertToOpenAIRequest, type OpenAIRequestOptions } from './convert-to-openai-request.js';
 import { mapOpenAIError, openAIErrorInBody } from './map-openai-error.js';
+import { mapOpenAIEmbeddingResponse } from './map-openai-embedding-response.js';
 import { mapOpenAIResponse } from './map-openai-response.js';
 import { mapOpenAIStream } from './map-openai-stream.js';
+import { openAIEmbeddingResponseSchema } from './openai-embedding-wire.js';
 import { openAIChatCompletionSchema } from './openai-wire.js';
 
 const OPENAI_BASE_URL = 'https://api.openai.com/v1';
+/** OpenAI accepts at most 2,048 inputs per embeddings call. */
+const MAX_EMBEDDING_INPUTS = 2048;
 
 type OpenAIWireConfig = OpenAIProviderConfig | OpenAICompatibleProviderConfig;
 
@@ -56,6 +62,14 @@ export class OpenAIProvider implements Provider {
   /** Built once: every chat call goes to the same URL. */
   private readonly chatURL: URL;
   private readonly health: HealthCheckCache;
+  readonly embeddingModel: string | undefined;
+  readonly embeddingDimensions: number | undefined;
+  readonly maxEmbeddingInputs = MAX_EMBEDDING_INPUTS;
+  /** Present only when an embedding model is configured. */
+  readonly embed?: (
+    request: ProviderEmbedRequest,
+    options: ProviderCallOptions,
+  ) => Promise<ProviderEmbedResult>;
 
   constructor(config: OpenAIWireConfig, deps: ProviderDeps) {
     this.config = config;
@@ -85,6 +99,40 @@ export class OpenAIProvider implements Provider {
         ? { maxTokensField: 'max_completion_tokens', sendTopK: false, providerType: config.type }
         : { maxTokensField: 'max_tokens', sendTopK: true, providerType: config.type };
     this.health = new HealthCheckCache(config.healthCheckTtlMs, deps.clock);
+    this.embeddingModel = config.embeddingModel;
+    this.embeddingDimensions = config.embeddingDimensions;
+    if (config.embeddingModel) this.embed = (request, options) => this.embedTexts(request, options);
+  }
+
+  private embedTexts(
+    request: ProviderEmbedRequest,
+    options: ProviderCallOptions,
+  ): Promise<ProviderEmbedResult> {
+    return postJsonToProvider({
+      http: this.http,
+      model: request.model,
+      signal: options.signal,
+      buildBody: () => convertToOpenAIEmbeddingRequest(request),
+      endpoint: () => ({
+        url: this.url('/embeddings'),
+        headers: this.#baseHeaders,
+        errors: this.#errors,
+      }),
+      onSuccess: jsonResponse({
+        schema: openAIEmbeddingResponseSchema,
+        what: 'an embeddings response',
+        errorInBody: openAIErrorInBody,
+        requestIdHeader: 'x-request-id',
+        map: (parsed, { target }) =>
+          mapOpenAIEmbeddingResponse(parsed, {
+            target,
+            status: 200,
+            inputs: request.input.length,
+            model: request.model,
+            dimensions: request.dimensions,
+          }),
+      }),
+    });
   }
 
   chat(request: ProviderRequest, options: ProviderCallOptions): Promise<ProviderChatResult> {
