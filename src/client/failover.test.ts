@@ -139,4 +139,18 @@ describe('runFailover (no sockets, fake clock)', () => {
     expect(AbortedError.isInstance(await outcome)).toBe(true);
     expect(fleet.providers[0]?.calls).toBe(1);
   });
+
+  it("caps each provider's calls by its own retry.maxAttempts (providers[].retry over the global one)", async () => {
+    const fleet = unitFleet(['a', 'b'], {
+      retry: { a: { maxAttempts: 1 }, b: { maxAttempts: 4 } },
+    });
+    for (const p of fleet.providers)
+      p.next(...Array.from({ length: 5 }, () => ({ throw: err500(p.name) })));
+    const { promise } = loop(fleet);
+    const settledError = promise.catch((e: unknown) => e);
+    await fleet.clock.runAll();
+    expect(AllProvidersFailedError.isInstance(await settledError)).toBe(true);
+    // `a` is called once, `b` on every one of its four passes; RETRY.maxAttempts (3) is not the cap.
+    expect(fleet.providers.map((p) => p.calls)).toEqual([1, 4]);
+  });
 });

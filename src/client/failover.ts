@@ -34,8 +34,9 @@ export interface FailoverResult<T> {
  * it waits, on the client's clock, until the earliest provider becomes available (Retry-After),
  * plus a full-jitter backoff — so the requests that met one cooldown do not all come back the
  * moment it ends — but never for a provider further away than `maxDelayMs`, nor past the retry
- * budget: then it fails fast with `retryAfterMs`. At most `maxAttempts` passes, so no provider
- * gets more than `maxAttempts` calls per request.
+ * budget: then it fails fast with `retryAfterMs`. No provider gets more than its own
+ * `maxAttempts` calls per request (`providers[].retry` over the global `retry`); the loop ends when
+ * no candidate has calls left (at most the largest maxAttempts passes). Backoff and budget come from the request-wide `retry`.
  *
  * Every failure is settled by the AttemptSettler, which decides what it costs the provider; the
  * loop only acts on the verdict: caller errors and aborts end the request at once, 401/403 exclude
@@ -47,11 +48,13 @@ export async function runFailover<T>(options: FailoverOptions<T>): Promise<Failo
   const firstAttempt = run.attempts.length;
   const calls = new Map<ProviderSlot, number>();
   const excluded = new Set<ProviderSlot>();
+  // As many passes as the most patient candidate's maxAttempts (each provider has its own cap).
+  const maxPasses = Math.max(1, ...candidates.map((c) => c.slot.retry.maxAttempts));
 
   for (let pass = 1; ; pass += 1) {
     for (const candidate of candidates) {
       const { slot } = candidate;
-      if (excluded.has(slot) || (calls.get(slot) ?? 0) >= retry.maxAttempts) continue;
+      if (excluded.has(slot) || (calls.get(slot) ?? 0) >= slot.retry.maxAttempts) continue;
 
       const admission = slot.breaker.tryAcquire();
       if (!admission.ok) {
@@ -79,7 +82,7 @@ export async function runFailover<T>(options: FailoverOptions<T>): Promise<Failo
     if (options.signal?.aborted)
       throw new AbortedError(undefined, { cause: options.signal.reason });
     const remaining = candidates.filter(
-      (c) => !excluded.has(c.slot) && (calls.get(c.slot) ?? 0) < retry.maxAttempts,
+      (c) => !excluded.has(c.slot) && (calls.get(c.slot) ?? 0) < c.slot.retry.maxAttempts,
     );
     const availableAt = remaining.length
       ? Math.min(...remaining.map((c) => c.slot.breaker.availableAt()))
@@ -90,7 +93,7 @@ export async function runFailover<T>(options: FailoverOptions<T>): Promise<Failo
     const untilAvailable = availableAt === undefined ? 0 : Math.max(0, availableAt - now);
     const waitMs = untilAvailable + fullJitterBackoff(pass, { ...retry, random: options.random });
     const giveUp =
-      pass >= retry.maxAttempts ||
+      pass >= maxPasses ||
       availableAt === undefined ||
       // Never wait for a provider further away than one backoff ceiling: fail fast with retryAfterMs.
       untilAvailable > retry.maxDelayMs ||

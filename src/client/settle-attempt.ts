@@ -100,7 +100,7 @@ export class AttemptSettler {
 
     const { error } = outcome;
     const failureClass = classifyError(error);
-    const { clock, retry } = this.deps;
+    const { clock } = this.deps;
     switch (failureClass) {
       case 'transient':
         open.permit.failure();
@@ -112,7 +112,7 @@ export class AttemptSettler {
       case 'rate_limit': {
         open.permit.release();
         const retryAfterMs = ProviderError.isInstance(error) ? error.retryAfterMs : undefined;
-        const until = clock.now() + (retryAfterMs ?? retry.defaultCooldownMs);
+        const until = clock.now() + (retryAfterMs ?? slot.retry.defaultCooldownMs);
         slot.breaker.coolDown(until);
         if (this.deps.events.wanted('cooldown')) {
           this.deps.events.emit('cooldown', {

@@ -1,24 +1,11 @@
 import { z } from 'zod';
 import { defaultsConfigSchema } from './defaults-config-schema.js';
 import { circuitBreakerSchema, providerEntrySchema } from './provider-config-schema.js';
+import { effectiveRetry, retrySchema } from './retry-config-schema.js';
 import { secretSchema } from './secret-schema.js';
 import { syncSchema } from './sync-config-schema.js';
 
 const ms = () => z.number().int().positive();
-
-export const retrySchema = z.strictObject({
-  /** Most calls one request makes to any one provider (the first call included). */
-  maxAttempts: z.number().int().positive().default(3),
-  /** Backoff before the n-th pass over the providers: full jitter up to initialDelayMs x 2^(n-1). */
-  initialDelayMs: ms().default(250),
-  maxDelayMs: ms().default(8_000),
-  /** Total time a request may spend waiting between passes (backoff and Retry-After). */
-  budgetMs: ms().default(30_000),
-  /** Cooldown after a 429 that carries no Retry-After. */
-  defaultCooldownMs: ms().default(1_000),
-  /** A Retry-After longer than this is capped. */
-  maxCooldownMs: ms().default(300_000),
-});
 
 export const serverSchema = z.strictObject({
   host: z.string().min(1).default('127.0.0.1'),
@@ -103,12 +90,35 @@ export const configSchema = z
         path: ['retry', 'initialDelayMs'],
       });
     }
+    // A provider's policies are checked as they will run: its own fields on top of the global ones.
+    config.providers.forEach((provider, i) => {
+      const retry = effectiveRetry(config.retry, provider.retry);
+      if (provider.retry && retry.defaultCooldownMs > retry.maxCooldownMs) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `must not exceed maxCooldownMs (${retry.maxCooldownMs})`,
+          path: ['providers', i, 'retry', 'defaultCooldownMs'],
+        });
+      }
+      const timeout = provider.timeoutMs;
+      for (const field of ['firstByteTimeoutMs', 'firstOutputTimeoutMs'] as const) {
+        const value = provider[field];
+        if (value !== undefined && value > timeout) {
+          ctx.addIssue({
+            code: 'custom',
+            message: `must not exceed the provider's timeoutMs (${timeout})`,
+            path: ['providers', i, field],
+          });
+        }
+      }
+    });
   });
 
 /** Configuration as users write it (object, JSON or YAML). */
 export type FlexiAIConfigInput = z.input<typeof configSchema>;
 /** Configuration after validation and defaults. */
 export type FlexiAIConfig = z.output<typeof configSchema>;
-export type RetryConfig = FlexiAIConfig['retry'];
+export type { RetryConfig } from './retry-config-schema.js';
+export { retrySchema } from './retry-config-schema.js';
 export type ServerConfig = FlexiAIConfig['server'];
 export type LoggingConfig = FlexiAIConfig['logging'];
