@@ -38,7 +38,9 @@ export class ChatExecutor {
   async chat(input: ChatRequest, ctx: RequestContext): Promise<ChatResponse> {
     const run = recordOf(ctx);
     const request = ensureParsed(input, run);
-    const candidates = this.options.fleet.router.resolve(request.model);
+    const { router } = this.options.fleet;
+    const candidates = router.candidatesFor(request.model, this.options.random);
+    run.failoverOn = router.policy(request.model)?.failoverOn;
     const { signal, correlationId: _id, model: _model, ...rest } = request;
     const started = performance.now();
     const firstAttempt = run.attempts.length;
@@ -70,9 +72,11 @@ export class ChatExecutor {
   stream(input: ChatRequest, ctx: RequestContext): ChatStream {
     const run = recordOf(ctx);
     const request = ensureParsed(input, run);
-    const candidates = this.options.fleet.router
-      .resolve(request.model)
+    const { router } = this.options.fleet;
+    const candidates = router
+      .candidatesFor(request.model, this.options.random)
       .filter((c) => c.slot.provider.chatStream);
+    run.failoverOn = router.policy(request.model)?.failoverOn;
     if (candidates.length === 0) {
       throw new ConfigurationError(
         `No provider for model "${request.model ?? 'default'}" supports streaming`,

@@ -4,9 +4,11 @@ import { AllProvidersFailedError } from '../errors/all-providers-failed-error.js
 import { FlexiAIError } from '../errors/flexiai-error.js';
 import { isRetryable } from '../errors/is-retryable.js';
 import { ProviderError } from '../errors/provider-error.js';
+import { refusalOf } from '../errors/refusal-kind.js';
 import type { Clock } from '../internal/clock.js';
 import { sleep } from '../internal/sleep.js';
 import { fullJitterBackoff } from '../resilience/backoff.js';
+import { contextWindowOf } from './context-windows.js';
 import type { ProviderSlot, RouteCandidate } from './provider-slot.js';
 import type { AttemptSettler, OpenAttempt, RequestRun } from './settle-attempt.js';
 
@@ -40,7 +42,9 @@ export interface FailoverResult<T> {
  *
  * Every failure is settled by the AttemptSettler, which decides what it costs the provider; the
  * loop only acts on the verdict: caller errors and aborts end the request at once, 401/403 exclude
- * the provider for this request, a failure that says not to retry excludes it too.
+ * the provider for this request, a failure that says not to retry excludes it too. A refusal the
+ * route fails over on (`failoverOn`) excludes the provider and moves on with no circuit cost; for
+ * a context-length refusal, candidates with no larger context window are passed over too.
  */
 export async function runFailover<T>(options: FailoverOptions<T>): Promise<FailoverResult<T>> {
   const { candidates, retry, clock, settler, run } = options;
@@ -75,6 +79,15 @@ export async function runFailover<T>(options: FailoverOptions<T>): Promise<Failo
             : new AbortedError(undefined, { cause: error });
         }
         if (verdict === 'caller') throw error;
+        if (verdict === 'refusal') {
+          excluded.add(slot);
+          if (refusalOf(error) === 'context_length') {
+            passOverSmallerWindows(candidate, candidates, excluded, (c) =>
+              settler.skipped(run, c, { ok: false, reason: 'context_window', retryAt: null }),
+            );
+          }
+          continue;
+        }
         if (verdict === 'auth' || !isRetryable(error)) excluded.add(slot);
       }
     }
@@ -107,6 +120,29 @@ export async function runFailover<T>(options: FailoverOptions<T>): Promise<Failo
       await sleep(waitMs, options.signal, clock);
     } catch (reason) {
       throw new AbortedError(undefined, { cause: reason });
+    }
+  }
+}
+
+/**
+ * After a context-length refusal, the candidates whose known context window is no larger than the
+ * refusing one's cannot fit the prompt either: they are excluded (and recorded as skipped).
+ * Candidates whose window is unknown are still tried.
+ */
+function passOverSmallerWindows(
+  refused: RouteCandidate,
+  candidates: readonly RouteCandidate[],
+  excluded: Set<ProviderSlot>,
+  skip: (candidate: RouteCandidate) => void,
+): void {
+  const limit = contextWindowOf(refused);
+  if (limit === undefined) return;
+  for (const candidate of candidates) {
+    if (excluded.has(candidate.slot)) continue;
+    const window = contextWindowOf(candidate);
+    if (window !== undefined && window <= limit) {
+      excluded.add(candidate.slot);
+      skip(candidate);
     }
   }
 }

@@ -2,6 +2,7 @@ import type { RetryConfig } from '../config/config-schema.js';
 import type { FlexiAIError } from '../errors/flexiai-error.js';
 import { classifyError, type FailureClass } from '../errors/is-retryable.js';
 import { ProviderError } from '../errors/provider-error.js';
+import { refusalOf, type RefusalKind } from '../errors/refusal-kind.js';
 import type { Clock } from '../internal/clock.js';
 import type { Denial, Permit } from '../resilience/circuit-breaker.js';
 import type { Attempt } from '../types/attempt.js';
@@ -22,7 +23,15 @@ export interface RequestRun {
   readonly attempts: Attempt[];
   /** `performance.now()` when a stream's first output was read (set by the stream runner). */
   firstOutputAt?: number | undefined;
+  /** Refusals the request's route fails over on (`routes.<r>.failoverOn`); none by default. */
+  failoverOn?: ReadonlySet<RefusalKind> | undefined;
 }
+
+/**
+ * How a settled failure is treated: its FailureClass, or `refusal` when the provider refused for a
+ * reason the route fails over on (the request moves on; the provider's circuit is untouched).
+ */
+export type Verdict = FailureClass | 'refusal';
 
 /** An upstream call under way: its candidate, its circuit permit and when it started. */
 export interface OpenAttempt {
@@ -84,7 +93,7 @@ export class AttemptSettler {
   }
 
   /** Settles one call. Returns how its failure is treated (`ok` for a success). */
-  settle(run: RequestRun, open: OpenAttempt, outcome: AttemptOutcome): FailureClass | 'ok' {
+  settle(run: RequestRun, open: OpenAttempt, outcome: AttemptOutcome): Verdict | 'ok' {
     const { slot, model } = open.candidate;
     const latencyMs = performance.now() - open.startedAt;
     if (outcome.ok) {
@@ -99,7 +108,9 @@ export class AttemptSettler {
     }
 
     const { error } = outcome;
-    const failureClass = classifyError(error);
+    const refusal = run.failoverOn?.size ? refusalOf(error) : undefined;
+    const failureClass: Verdict =
+      refusal !== undefined && run.failoverOn!.has(refusal) ? 'refusal' : classifyError(error);
     const { clock } = this.deps;
     switch (failureClass) {
       case 'transient':
@@ -126,7 +137,7 @@ export class AttemptSettler {
         break;
       }
       default:
-        // caller errors and aborts: no verdict on the provider.
+        // caller errors, aborts and refusals a route fails over on: no verdict on the provider.
         open.permit.release();
     }
     const status = ProviderError.isInstance(error) ? error.status : undefined;
@@ -146,7 +157,7 @@ export class AttemptSettler {
   private emit(
     run: RequestRun,
     attempt: Attempt,
-    failureClass: FailureClass | 'ok',
+    failureClass: Verdict | 'ok',
     error?: FlexiAIError,
   ): void {
     const { events, clock } = this.deps;

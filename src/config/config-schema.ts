@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { defaultsConfigSchema } from './defaults-config-schema.js';
 import { circuitBreakerSchema, providerEntrySchema } from './provider-config-schema.js';
 import { effectiveRetry, retrySchema } from './retry-config-schema.js';
+import { routeSchema, writtenAsList } from './route-config-schema.js';
 import { secretSchema } from './secret-schema.js';
 import { syncSchema } from './sync-config-schema.js';
 
@@ -35,7 +36,7 @@ export const loggingSchema = z.strictObject({
 export const configSchema = z
   .strictObject({
     providers: z.array(providerEntrySchema).min(1, 'must list at least one provider'),
-    routes: z.record(z.string().min(1), z.array(z.string().min(1)).min(1)).default({}),
+    routes: z.record(z.string().min(1), routeSchema).default({}),
     circuitBreaker: circuitBreakerSchema.default(circuitBreakerSchema.parse({})),
     retry: retrySchema.default(retrySchema.parse({})),
     sync: syncSchema.default({ backend: 'memory' }),
@@ -64,15 +65,25 @@ export const configSchema = z
           path: ['routes', route],
         });
       }
-      members.forEach((member, i) => {
+      const listed = (i: number) => (writtenAsList.has(members) ? [i] : ['providers', i]);
+      members.providers.forEach((member, i) => {
         if (!names.has(member)) {
           ctx.addIssue({
             code: 'custom',
             message: `names no configured provider: "${member}"`,
-            path: ['routes', route, i],
+            path: ['routes', route, ...listed(i)],
           });
         }
       });
+      for (const weighted of Object.keys(members.weights ?? {})) {
+        if (!members.providers.includes(weighted)) {
+          ctx.addIssue({
+            code: 'custom',
+            message: `names no provider of this route: "${weighted}"`,
+            path: ['routes', route, 'weights', weighted],
+          });
+        }
+      }
     }
     for (const route of Object.keys(config.defaults?.routes ?? {})) {
       if (route !== 'default' && !(route in config.routes) && !names.has(route)) {

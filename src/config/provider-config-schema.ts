@@ -45,6 +45,8 @@ export const providerFields = {
   model: z.string().min(1),
   /** Other model ids this provider serves; a request naming one is routed here with that model. */
   models: z.array(z.string().min(1)).optional(),
+  /** Context window (tokens) of this provider's models, for `failoverOn: [context_length]` (default: a built-in table). */
+  contextWindow: z.number().int().positive().optional(),
   /** Lower is tried first; defaults to the position in the list. */
   priority: z.number().int().optional(),
   enabled: z.boolean().default(true),

@@ -68,3 +68,44 @@ describe('per-provider policies', () => {
     ).toMatch(/^providers\.0\.circuitBreaker\.failureThreshold/);
   });
 });
+
+describe('route objects', () => {
+  const providers = [
+    { ...provider, name: 'a' },
+    { ...provider, name: 'b' },
+  ];
+
+  it('a plain list and an object parse to the same form; failoverOn is off by default', () => {
+    const config = parseConfig(
+      {
+        providers,
+        routes: {
+          plain: ['a', 'b'],
+          smart: { providers: ['a', 'b'], failoverOn: ['context_length'], weights: { a: 3, b: 1 } },
+        },
+      },
+      { env: false },
+    );
+    expect(config.routes.plain).toEqual({ providers: ['a', 'b'], failoverOn: [] });
+    expect(config.routes.smart).toEqual({
+      providers: ['a', 'b'],
+      failoverOn: ['context_length'],
+      weights: { a: 3, b: 1 },
+    });
+  });
+
+  it('names bad route fields by their path', () => {
+    expect(issuesOf({ providers, routes: { r: ['a', 'zz'] } })).toEqual([
+      'routes.r.1: names no configured provider: "zz"',
+    ]);
+    expect(issuesOf({ providers, routes: { r: { providers: ['a', 'zz'] } } })).toEqual([
+      'routes.r.providers.1: names no configured provider: "zz"',
+    ]);
+    expect(issuesOf({ providers, routes: { r: { providers: ['a'], weights: { b: 1 } } } })).toEqual(
+      ['routes.r.weights.b: names no provider of this route: "b"'],
+    );
+    expect(
+      issuesOf({ providers, routes: { r: { providers: ['a'], failoverOn: ['outage'] } } })[0],
+    ).toMatch(/^routes\.r/);
+  });
+});

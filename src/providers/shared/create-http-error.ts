@@ -6,6 +6,7 @@ import { RateLimitError } from '../../errors/rate-limit-error.js';
 import { parseRetryAfter } from '../../internal/parse-retry-after.js';
 import { redactSecrets } from '../../internal/redact.js';
 import type { CallTarget } from '../../transport/map-transport-error.js';
+import { detectRefusal } from './detect-refusal.js';
 import { shouldRetryHint } from './headers.js';
 
 export interface HttpErrorFacts {
@@ -42,6 +43,8 @@ export function createHttpError(facts: HttpErrorFacts): ProviderError {
     ...(facts.upstreamCode === undefined ? {} : { upstreamCode: facts.upstreamCode }),
     ...(facts.body === undefined ? {} : { body: facts.body }),
   };
+  const refusal = detectRefusal(facts);
+  if (refusal !== undefined) options.refusal = refusal;
   const hint = shouldRetryHint(facts.headers);
   if (hint !== undefined) options.shouldRetry = hint;
 
