@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { defaultsConfigSchema } from './defaults-config-schema.js';
 import { circuitBreakerSchema, providerEntrySchema } from './provider-config-schema.js';
+import { PRESET_NAMES } from './presets.js';
 import { effectiveRetry, retrySchema } from './retry-config-schema.js';
 import { routeSchema, writtenAsList } from './route-config-schema.js';
 import { secretSchema } from './secret-schema.js';
@@ -35,6 +36,8 @@ export const loggingSchema = z.strictObject({
 
 export const configSchema = z
   .strictObject({
+    /** A named preset (docs/configuration.md "Presets"); explicit options win over it. */
+    preset: z.enum(PRESET_NAMES).optional(),
     providers: z.array(providerEntrySchema).min(1, 'must list at least one provider'),
     routes: z.record(z.string().min(1), routeSchema).default({}),
     circuitBreaker: circuitBreakerSchema.default(circuitBreakerSchema.parse({})),
