@@ -1,11 +1,38 @@
 import { defineConfig } from 'vitest/config';
+import { standardDecorators } from './test/helpers/standard-decorators-plugin.js';
 
 export default defineConfig({
+  plugins: [standardDecorators()],
   test: {
     include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
-    testTimeout: 20_000,
-    hookTimeout: 20_000,
+    // Generous: CI runs on a busy 2-core machine where a test that spawns CLI processes through
+    // tsx can take a minute. No test relies on a timeout to pass.
+    testTimeout: 180_000,
+    hookTimeout: 180_000,
     pool: 'forks',
     restoreMocks: true,
+    typecheck: {
+      enabled: true,
+      include: ['test/**/*.test-d.ts'],
+      tsconfig: './tsconfig.json',
+    },
+    coverage: {
+      provider: 'v8',
+      include: ['src/**/*.ts'],
+      exclude: [
+        'src/**/*.test.ts',
+        // The CLI entry point only dispatches to the commands and sets the exit code; it runs in
+        // the child processes of the CLI tests, which in-process coverage does not see.
+        'src/cli/index.ts',
+      ],
+      reporter: ['text', 'json-summary'],
+      reportsDirectory: 'coverage',
+      // Target: 85% of lines and of branches. Measured 2026-12-01: lines 87.3%, branches 77.6%
+      // (src/cli runs in child processes the in-process coverage does not see: 11% of its
+      // branches; src/gateway 70%, src/transport 71%, src/state 80%). The branch bar is held at
+      // the measured level so it cannot regress, until tests for those folders lift it to 85.
+      thresholds: { lines: 85, branches: 77 },
+      reportOnFailure: true,
+    },
   },
 });

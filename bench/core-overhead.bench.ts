@@ -1,5 +1,5 @@
 import { Agent } from 'undici';
-import { FlexiAI, silentLogger } from '../src/index.js';
+import { FlexiAI, silentLogger, type Provider } from '../src/index.js';
 import { getClosedPort } from '../src/testing/index.js';
 import { fmt, interleave, summarize } from './stats.js';
 import type { BenchTable } from './table.js';
@@ -82,11 +82,13 @@ export async function runCoreOverheadBench(options = { iterations: 5_000 }): Pro
     { logger: silentLogger, env: false },
   );
   await failover.chatCompletion({ messages }); // opens a's circuit
+  const simple = await runAskOverheadBench(options.iterations * 4);
   const cpuUs: Record<string, number> = {};
   const samples = await interleave(
     {
       bare: bare,
       flexiai: () => single.chatCompletion({ messages }),
+      ask: () => single.ask('Say hello in five words.', { system: 'You are terse.' }),
       secondaryOnly: () => secondaryOnly.chatCompletion({ messages }),
       failoverOpen: () => failover.chatCompletion({ messages }),
     },
@@ -102,7 +104,10 @@ export async function runCoreOverheadBench(options = { iterations: 5_000 }): Pro
 
   const s = Object.fromEntries(
     Object.entries(samples).map(([k, v]) => [k, summarize(v)]),
-  ) as Record<'bare' | 'flexiai' | 'secondaryOnly' | 'failoverOpen', ReturnType<typeof summarize>>;
+  ) as Record<
+    'bare' | 'flexiai' | 'ask' | 'secondaryOnly' | 'failoverOpen',
+    ReturnType<typeof summarize>
+  >;
   const cpu = cpuUs as Record<keyof typeof s, number>;
   const row = (name: string, key: keyof typeof s, baseKey: keyof typeof s) => {
     const x = s[key];
@@ -127,8 +132,10 @@ export async function runCoreOverheadBench(options = { iterations: 5_000 }): Pro
       rows: [
         row('bare HTTP (baseline)', 'bare', 'bare'),
         row('FlexiAI.chatCompletion', 'flexiai', 'bare'),
+        row('FlexiAI.ask (same messages)', 'ask', 'bare'),
       ],
     },
+    simple,
     {
       title:
         'Core: failover with the primary circuit open vs calling the secondary alone (target: <= 50 µs added)',
@@ -138,4 +145,72 @@ export async function runCoreOverheadBench(options = { iterations: 5_000 }): Pro
       ],
     },
   ];
+}
+
+/** A provider that answers at once, in memory: the client's own work is all that is timed. */
+const instantProvider = (): Provider => ({
+  name: 'instant',
+  type: 'instant',
+  model: 'instant-model',
+  chat: async (request) => ({
+    id: 'x',
+    created: 0,
+    model: request.model,
+    content: 'Hello there, how are you?',
+    finishReason: 'stop',
+    usage: { promptTokens: 9, completionTokens: 6, totalTokens: 15 },
+  }),
+  healthCheck: async () => ({ ok: true, checkedAt: 0, latencyMs: 0 }),
+  close: async () => undefined,
+});
+
+/**
+ * `ai.ask` over `ai.chatCompletion` with the same messages, on an in-memory provider: no network,
+ * so the difference is the simple API's own cost (building the messages, reading the text), not
+ * lost in the noise of an HTTP round trip.
+ */
+async function runAskOverheadBench(iterations: number): Promise<BenchTable> {
+  const ai = new FlexiAI(
+    {
+      providers: [
+        {
+          name: 'unused',
+          type: 'openai-compatible',
+          baseURL: 'http://127.0.0.1:9/v1',
+          apiKey: 'sk-bench',
+          model: 'm',
+          enabled: false,
+        },
+      ],
+    },
+    { logger: silentLogger, env: false },
+  );
+  ai.registerProvider(instantProvider(), { priority: 0 });
+  const cpuUs: Record<string, number> = {};
+  const samples = await interleave(
+    {
+      chatCompletion: async () => (await ai.chatCompletion({ messages })).content,
+      ask: () => ai.ask('Say hello in five words.', { system: 'You are terse.' }),
+    },
+    { warmup: 5_000, iterations, block: 200, cpuUs },
+  );
+  await ai.close();
+  const base = summarize(samples.chatCompletion ?? []);
+  const ask = summarize(samples.ask ?? []);
+  const row = (variant: string, x: ReturnType<typeof summarize>, key: string) => ({
+    variant,
+    n: x.n,
+    p50: fmt(x.p50),
+    p99: fmt(x.p99),
+    mean: fmt(x.mean),
+    'added p50': fmt(x.p50 - base.p50),
+    'added mean': fmt(x.mean - base.mean),
+    'CPU/call': fmt(cpuUs[key] ?? 0),
+    'added CPU': fmt((cpuUs[key] ?? 0) - (cpuUs.chatCompletion ?? 0)),
+  });
+  return {
+    title: 'Simple API: ai.ask over chatCompletion, in memory (target: <= 1 µs added at p50)',
+    note: 'One FlexiAI client over an in-memory provider that answers at once, so only client work is timed. chatCompletion gets the system + user messages and reads `content`; ask gets the same prompt and `system` option. Interleaved blocks of 200 after 5,000 warm-up calls each.',
+    rows: [row('chatCompletion (baseline)', base, 'chatCompletion'), row('ai.ask', ask, 'ask')],
+  };
 }

@@ -3,8 +3,10 @@
  * run. `npm run bench -- core` runs only the named groups.
  */
 import { arch, cpus, platform, totalmem } from 'node:os';
+import { runCacheBench } from './cache.bench.js';
 import { runCoreOverheadBench } from './core-overhead.bench.js';
 import { runGatewayBench } from './gateway.bench.js';
+import { runObservabilityBench } from './observability.bench.js';
 import { runRedisSyncBench } from './redis-sync.bench.js';
 import { runStreamingBench } from './streaming.bench.js';
 import { printTable, type BenchTable } from './table.js';
@@ -14,6 +16,8 @@ const groups: Record<string, () => Promise<BenchTable[]>> = {
   streaming: () => runStreamingBench(),
   gateway: () => runGatewayBench(),
   redis: async () => [await runRedisSyncBench()],
+  cache: () => runCacheBench(),
+  observability: () => runObservabilityBench(),
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));

@@ -4,8 +4,8 @@
  * `redactEmails` rewrites prompts before routing; `budgetGuard` refuses requests over a token
  * allowance before any provider is called; an `attempt` listener prints every upstream call.
  */
-import { FlexiAI, FlexiAIError, silentLogger, type ChatMiddleware } from '../src/index.js';
-import { createSimulatedProvider, fault } from '../src/testing/index.js';
+import { FlexiAI, FlexiAIError, silentLogger, type ChatMiddleware } from 'flexiai';
+import { createSimulatedProvider, fault } from 'flexiai/testing';
 
 const redactEmails: ChatMiddleware = {
   name: 'redact-emails',

@@ -5,8 +5,8 @@
  *
  *   npm start
  */
-import { FlexiAI, silentLogger } from '../src/index.js';
-import { createSimulatedProvider, fault } from '../src/testing/index.js';
+import { FlexiAI, silentLogger } from 'flexiai';
+import { createSimulatedProvider, fault } from 'flexiai/testing';
 
 const primary = await createSimulatedProvider({ name: 'primary' });
 const secondary = await createSimulatedProvider({ name: 'secondary' });

@@ -91,5 +91,11 @@ export {
   type SyncStatus,
 } from './state/circuit-state-sync.js';
 
+// The response cache
+export * from './cache/index.js';
+
+// The simple API: ask, fn, the chat decorator and the global client
+export * from './simple/index.js';
+
 // The unified request, response and stream types
 export * from './types/index.js';

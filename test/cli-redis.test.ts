@@ -53,7 +53,7 @@ describeRedis('flexiai serve --workers with Redis-shared circuits (real processe
         });
       // Both workers up and sharing state.
       let workers = 0;
-      for (let i = 0; i < 100 && workers < 2; i += 1) {
+      for (let i = 0; i < 600 && workers < 2; i += 1) {
         const health = (await (await fetch(`${serve.url}/health`)).json()) as {
           sync: { backend: string; workers?: number };
         };

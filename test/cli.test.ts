@@ -97,6 +97,41 @@ describe('flexiai CLI (real processes)', () => {
     expect(none.code).toBe(1);
   });
 
+  it('status sends the gateway key, and --watch prints the dashboard figures', async () => {
+    const key = 'fk-gw-status-test.0123456789';
+    const config = await writeConfig(
+      'serve-keyed.yaml',
+      `providers:\n  - name: up\n    type: openai-compatible\n    baseURL: ${sim.baseURL}\n    model: m\nserver:\n  port: 0\n  apiKeys: ["${key}"]\n`,
+    );
+    const serve = await startServe(['--config', config]);
+    try {
+      const res = await fetch(`${serve.url}/v1/chat/completions`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
+        body: JSON.stringify({ messages: [{ role: 'user', content: 'via serve' }] }),
+      });
+      expect(res.status).toBe(200);
+      const keyless = await runCli(['status', '--url', serve.url]);
+      expect(keyless.code).toBe(2);
+      expect(keyless.stderr).toContain('FLEXIAI_GATEWAY_KEY');
+      const env = { FLEXIAI_GATEWAY_KEY: key };
+      const status = await runCli(['status', '--url', serve.url], { env });
+      expect(status.code).toBe(0);
+      expect(status.stdout).toMatch(/up\s+openai-compatible\s+m\s+closed/);
+      const watch = await runCli(
+        ['status', '--url', serve.url, '--watch', '--interval', '0.2', '--count', '2'],
+        { env },
+      );
+      expect(watch.code).toBe(0);
+      expect(watch.stdout.match(/requests\/s/g)).toHaveLength(2);
+      expect(watch.stdout).toMatch(/requests 1 \(0 failed\)/);
+      expect(watch.stdout).toMatch(/up\s+m\s+closed/);
+      expect(watch.stdout + watch.stderr + serve.stderr() + serve.stdout()).not.toContain(key);
+    } finally {
+      expect(await serve.stop()).toBe(0);
+    }
+  }, 90_000);
+
   it('W3: SIGTERM under load drains in-flight requests and exits 0', async () => {
     sim.setDefault(fault.slow(700, fault.ok()));
     const config = await writeConfig(
@@ -120,7 +155,7 @@ describe('flexiai CLI (real processes)', () => {
   });
 
   it('serve --workers 2 serves from several processes and shuts down cleanly', async () => {
-    const serve = await startServe(['--workers', '2', '--port', '0'], { cwd: dir });
+    const serve = await startServe(['--workers', '2', '--port', '0', '--simulated'], { cwd: dir });
     try {
       expect(serve.stderr()).toContain('(2 workers)');
       const res = await fetch(`${serve.url}/v1/chat/completions`, {

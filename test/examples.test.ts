@@ -41,4 +41,57 @@ describe('examples keep working', () => {
     expect(out).not.toContain('jane.doe@example.com');
     expect(out).toContain('refused: Token allowance used up');
   });
+
+  it.each([
+    [
+      'basic',
+      [
+        'ask: (sim) You said: What is the capital of France?',
+        'fn: (sim) You said: Translate into Italian: good morning',
+        'decorator: (sim) You said: Review this code: let x = 1',
+      ],
+    ],
+    [
+      'system-message',
+      [
+        'ask system: You are a pirate.',
+        'decorator system: You explain things to a ten-year-old.',
+        'per-call system: You explain things to a physicist.',
+      ],
+    ],
+    [
+      'streaming',
+      ['fn stream: "Once " "upon " "a " "time..."', 'decorator stream: The sea was calm.'],
+    ],
+    [
+      'structured-output',
+      [
+        'fn: Ada is 36',
+        'retried: Alan is 41 (3 calls so far)',
+        "decorator: [ { name: 'Grace', age: 85 } ]",
+        'StructuredOutputError after 2 tries: age',
+      ],
+    ],
+    [
+      'instance-based',
+      [
+        'calls: fast 1, smart 1',
+        'error: Assistant.deep failed; providers tried: smart; reason: all_providers_failed',
+      ],
+    ],
+    [
+      'global-config',
+      [
+        'before setGlobalConfig: No global FlexiAI client',
+        'global defaults: system="You are concise." temperature=0.2',
+        'decorator options: system="You write haiku." temperature=0.9',
+        'per-call options: system="You write haiku." temperature=0',
+      ],
+    ],
+  ])('examples/simple/%s.ts runs on simulated providers', async (name, lines) => {
+    const { code, out } = await run(`examples/simple/${name}.ts`);
+    expect(out).not.toMatch(/Error:|at .*\.ts:\d+/);
+    expect(code).toBe(0);
+    for (const line of lines) expect(out).toContain(line);
+  });
 });

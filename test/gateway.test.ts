@@ -207,7 +207,11 @@ describe('gateway, driven by the official openai SDK', () => {
     expect(models.data.map((m) => m.id)).toEqual(
       expect.arrayContaining(['default', 'a', 'b', 'model-a', 'model-b']),
     );
-    const health = await fetch(`${fx.url}/health`);
+    // The detailed /health names providers and models: it needs the gateway key.
+    expect((await fetch(`${fx.url}/health`)).status).toBe(401);
+    const health = await fetch(`${fx.url}/health`, {
+      headers: { authorization: `Bearer ${CANARY.gateway}` },
+    });
     expect(health.status).toBe(200);
     expect(await health.json()).toMatchObject({
       status: 'ok',

@@ -1,12 +1,30 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { ProviderType } from '../src/config/provider-config-schema.js';
 import { AllProvidersFailedError } from '../src/errors/all-providers-failed-error.js';
 import { CircuitOpenError } from '../src/errors/circuit-open-error.js';
 import { RateLimitError } from '../src/errors/rate-limit-error.js';
 import { fault, type Fault } from '../src/testing/faults.js';
 import type { RecordedRequest, SimulatedProvider } from '../src/testing/simulated-provider.js';
+import type * as SleepModule from '../src/internal/sleep.js';
 import type { ChatResponse } from '../src/types/response.js';
 import { createFleet, PROVIDER_TYPES, userMessage, type Fleet } from './helpers/sim-fleet.js';
+
+/**
+ * When each backoff wait of the failover loop is due (the time it was scheduled plus its length):
+ * the retry schedule the client chose, which a loaded machine cannot bunch up, unlike the times
+ * the retries reach the simulator (timers that fire late fire together).
+ */
+const backoff = vi.hoisted(() => ({ wakeAt: [] as number[] }));
+vi.mock('../src/internal/sleep.js', async (importOriginal) => {
+  const actual = await importOriginal<typeof SleepModule>();
+  return {
+    ...actual,
+    sleep: (ms: number, signal?: AbortSignal) => {
+      backoff.wakeAt.push(Date.now() + ms);
+      return actual.sleep(ms, signal);
+    },
+  };
+});
 
 /**
  * U5: every provider answers 429 under 1,000 concurrent requests.
@@ -25,6 +43,8 @@ const MAX_ATTEMPTS = 3;
 const INITIAL_DELAY_MS = 2_000;
 /** The rate limiter's window: every call before its end gets a 429 whose Retry-After points at it. */
 const WINDOW_MS = 800;
+/** U5's one window: longer, so that a loaded machine still gets much of the burst out within it. */
+const U5_WINDOW_MS = 1_500;
 
 /** A request's prompt, which tells the calls of one request apart (`r<i>`). */
 const promptOf = (request: RecordedRequest): string =>
@@ -50,6 +70,15 @@ function densestWindow(times: number[], windowMs: number): number {
     best = Math.max(best, hi - lo + 1);
   }
   return best;
+}
+
+/**
+ * The most of `n` uniformly spread times that one window holding `p` of the spread may contain:
+ * the measured ratio for large samples, and a 4-sigma (+3) binomial margin for small ones (on a
+ * loaded machine fewer of the burst meet the window, so the sample can be small).
+ */
+function uniformBound(n: number, p: number, measured: number): number {
+  return Math.max(n * measured, n * p + 4 * Math.sqrt(n * p * (1 - p)) + 3);
 }
 
 /** Sends REQUESTS concurrent requests; every one must settle (none lost, none unhandled). */
@@ -85,7 +114,7 @@ const make = (types: ProviderType[]) =>
 
 interface FixedWindow {
   reply: (request: RecordedRequest) => Fault;
-  /** End of the first window (epoch ms), once a call opened it. */
+  /** Where the first window's Retry-After points (epoch ms), once a call opened it. */
   firstEnd: () => number;
 }
 
@@ -94,18 +123,18 @@ interface FixedWindow {
  * whose Retry-After points at that end, the same instant for every caller. After it, `then` answers;
  * without `then`, a new window starts and rate limits again.
  */
-function fixedWindow(then?: Fault): FixedWindow {
+function fixedWindow(then?: Fault, windowMs = WINDOW_MS): FixedWindow {
   let first: number | undefined;
   let end: number | undefined;
   return {
     firstEnd: () => first ?? Number.NaN,
     reply: () => {
       const now = Date.now();
-      first ??= now + WINDOW_MS;
+      first ??= now + windowMs;
       end ??= first;
       if (now >= end) {
         if (then) return then;
-        end += WINDOW_MS * Math.ceil((now - end + 1) / WINDOW_MS);
+        end += windowMs * Math.ceil((now - end + 1) / windowMs);
       }
       return fault.status(429, { retryAfterMs: end - now });
     },
@@ -114,6 +143,9 @@ function fixedWindow(then?: Fault): FixedWindow {
 
 describe('U5: every provider 429s under 1,000 concurrent requests', () => {
   let fleet: Fleet;
+  beforeEach(() => {
+    backoff.wakeAt = [];
+  });
   afterEach(() => fleet.close());
 
   it.each(PROVIDER_TYPES)(
@@ -122,7 +154,7 @@ describe('U5: every provider 429s under 1,000 concurrent requests', () => {
       fleet = await make([type]);
       const sim = fleet.sims[0] as SimulatedProvider;
       // One window of 429s (every request's first call), then the provider recovers.
-      const limiter = fixedWindow(fault.ok());
+      const limiter = fixedWindow(fault.ok(), U5_WINDOW_MS);
       sim.setDefault(limiter.reply);
 
       const results = await burst(fleet);
@@ -143,21 +175,34 @@ describe('U5: every provider 429s under 1,000 concurrent requests', () => {
       for (const list of perRequest.values()) expect(list.length).toBeLessThanOrEqual(MAX_ATTEMPTS);
       expect(sim.chatCalls).toBeLessThanOrEqual(REQUESTS * MAX_ATTEMPTS);
 
-      // Retry-After honoured: no retry before the window ended, where every 429 pointed.
+      // Every request whose first call met the window retried. How many of the 1,000 reach the
+      // provider before the first 429 cools it down for everyone depends on the machine (all of
+      // them when idle, 386 seen under CPU contention); the others waited out the cooldown
+      // without calling. Either way each request waited (scheduled a backoff) at least once.
+      const firstWasLimited = [...perRequest.values()].filter(
+        (l) => (l[0] as RecordedRequest).receivedAt < limiter.firstEnd(),
+      );
+      expect(firstWasLimited.length).toBeGreaterThan(0);
+      expect(firstWasLimited.every((l) => l.length > 1)).toBe(true);
+      // Retry-After honoured: no retry before the instant every 429 pointed at.
       const retries = [...perRequest.values()].flatMap((l) => l.slice(1).map((r) => r.receivedAt));
-      expect(retries.length).toBeGreaterThan(REQUESTS / 2);
+      expect(retries.length).toBeGreaterThanOrEqual(firstWasLimited.length);
       expect(Math.min(...retries)).toBeGreaterThanOrEqual(limiter.firstEnd());
-      // Jittered, no retry storm: spread over the backoff window after it (uniform: 25% in any
-      // quarter of it, 5% in any 100 ms; measured 26-30% and at most 8.3%, under load too), not
-      // bunched where it starts (without the jitter on top of Retry-After: 33-57% in one quarter,
-      // 10-35% in 100 ms).
-      expect(Math.max(...retries) - Math.min(...retries)).toBeGreaterThanOrEqual(
-        INITIAL_DELAY_MS / 2,
+      // Jittered, no retry storm: the client schedules its retries spread over the backoff window
+      // after the Retry-After (uniform: 25% in any quarter of it, 5% in any 100 ms; measured
+      // 26-30% and at most 8.3%), not bunched where it starts (without the jitter on top of
+      // Retry-After: 33-57% in one quarter, 10-35% in 100 ms). Measured on the schedule, not on
+      // arrival, so a busy machine firing late timers together cannot fail it.
+      const wakes = backoff.wakeAt;
+      expect(wakes.length).toBeGreaterThanOrEqual(firstWasLimited.length);
+      if (wakes.length >= 10)
+        expect(Math.max(...wakes) - Math.min(...wakes)).toBeGreaterThanOrEqual(
+          INITIAL_DELAY_MS / 2,
+        );
+      expect(densestWindow(wakes, INITIAL_DELAY_MS / 4)).toBeLessThanOrEqual(
+        uniformBound(wakes.length, 0.25, 0.35),
       );
-      expect(densestWindow(retries, INITIAL_DELAY_MS / 4)).toBeLessThanOrEqual(
-        retries.length * 0.35,
-      );
-      expect(densestWindow(retries, 100)).toBeLessThanOrEqual(retries.length * 0.12);
+      expect(densestWindow(wakes, 100)).toBeLessThanOrEqual(uniformBound(wakes.length, 0.05, 0.12));
     },
   );
 
@@ -193,11 +238,19 @@ describe('U5: every provider 429s under 1,000 concurrent requests', () => {
       expect(sim.chatCalls).toBeLessThanOrEqual(REQUESTS * MAX_ATTEMPTS);
       // No retry wave: when a window ends, the jittered requests trickle back and the first 429
       // of the next window cools the provider again (measured: at most 14% of the requests call a
-      // provider again). Without the jitter on top of Retry-After they came back together: 31-87%
-      // of the requests called the first provider again the moment the window ended.
+      // provider again on an idle machine, up to 28% under CPU contention, where each 429 takes
+      // longer to come back and cool the provider). Without the jitter on top of Retry-After they
+      // came back together: 31-87% of the requests called the first provider again at once. The
+      // schedule check below is the exact guard; this bound only catches a gross wave.
       const retries = [...perRequest.values()].reduce((n, l) => n + l.length - 1, 0);
-      expect(retries).toBeLessThanOrEqual(REQUESTS * 0.2);
+      expect(retries).toBeLessThanOrEqual(REQUESTS * 0.5);
     }
     expect(total).toBeLessThanOrEqual(REQUESTS * MAX_ATTEMPTS * fleet.sims.length);
+    // The waits the clients scheduled are spread, never one instant for everyone (no jitter
+    // would put every wait of a pass at the cooldown's end: 100% in one 100 ms window).
+    expect(backoff.wakeAt.length).toBeGreaterThan(0);
+    expect(densestWindow(backoff.wakeAt, 100)).toBeLessThanOrEqual(
+      uniformBound(backoff.wakeAt.length, 0.05, 0.12),
+    );
   });
 });

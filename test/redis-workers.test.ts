@@ -67,7 +67,7 @@ describeRedis('Redis state sync across worker processes', () => {
     await workers[0]?.burst(3);
     await until(
       async () => (await stateEverywhere()).every((s) => s === 'open'),
-      2_000,
+      10_000,
       'open everywhere',
     );
     for (let round = 0; round < 3; round += 1) {
@@ -81,11 +81,11 @@ describeRedis('Redis state sync across worker processes', () => {
       expect(a.chatCalls - before).toBe(1);
       await until(
         async () => (await stateEverywhere()).every((s) => s === 'open'),
-        2_000,
+        10_000,
         're-open',
       );
     }
-  });
+  }, 60_000);
 
   it('W2: a worker that dies holding the probe lock: the lock expires and another worker probes', async () => {
     await startWorkers(3, {
@@ -98,13 +98,17 @@ describeRedis('Redis state sync across worker processes', () => {
     await workers[0]?.burst(3);
     await until(
       async () => (await stateEverywhere()).every((s) => s === 'open'),
-      2_000,
+      10_000,
       'open everywhere',
     );
     a.setDefault(fault.hang()); // the probe will never answer
     await sleep(1_100);
     const before = a.chatCalls;
-    await Promise.race([Promise.all(workers.map((w) => w.burst(5))), sleep(300)]);
+    // The bursts never all end (the probe hangs): wait for the probe to arrive, give the other
+    // workers' requests time to (wrongly) probe too, then count.
+    void Promise.all(workers.map((w) => w.burst(5))).catch(() => undefined);
+    await until(async () => a.chatCalls - before >= 1, 10_000, 'the probe');
+    await sleep(300);
     expect(a.chatCalls - before).toBe(1);
     const statuses = await Promise.all(workers.map((w) => w.status()));
     const holder = statuses.findIndex((s) => (s.sync.counters?.probeClaimsWon ?? 0) > 0);
@@ -123,5 +127,5 @@ describeRedis('Redis state sync across worker processes', () => {
       'another worker to probe and close',
     );
     expect(Date.now() - started).toBeGreaterThanOrEqual(500); // the dead worker's claim had to expire
-  });
+  }, 60_000);
 });

@@ -1,6 +1,6 @@
 import cluster, { type Worker } from 'node:cluster';
 import { createServer } from 'node:http';
-import { createSimulatedProvider, fault, type SimulatedProvider } from '../../src/testing/index.js';
+import { createSimulatedProvider, fault, type SimulatedProvider } from 'flexiai/testing';
 
 /**
  * The primary: starts simulated upstreams when none are given, forks the workers, replaces any that

@@ -10,8 +10,8 @@
  * on demand: POST /demo/fail-primary, POST /demo/heal-primary).
  */
 import cluster from 'node:cluster';
-import { startPrimary } from './primary.js';
-import { startWorker } from './worker.js';
+import { startPrimary } from './primary.ts';
+import { startWorker } from './worker.ts';
 
 if (cluster.isPrimary) await startPrimary();
 else await startWorker();

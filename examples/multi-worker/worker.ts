@@ -1,5 +1,5 @@
-import { Fastify } from './fastify.js';
-import { ConfigurationError, FlexiAI } from '../../src/index.js';
+import { Fastify } from './fastify.ts';
+import { ConfigurationError, FlexiAI } from 'flexiai';
 
 /**
  * One worker: a FlexiAI client (Redis-shared circuits) behind Fastify. `FlexiAI.create` reads the

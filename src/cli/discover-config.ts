@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { FlexiAIConfig, FlexiAIConfigInput } from '../config/config-schema.js';
 import { loadConfigFile } from '../config/load-config.js';
+import { ConfigurationError } from '../errors/configuration-error.js';
 import { parseConfig } from '../config/parse-config.js';
 import {
   SIM_URLS_ENV,
@@ -56,9 +57,14 @@ export async function discoverConfig(options: {
   env?: NodeJS.ProcessEnv;
   /** Start the simulated providers when nothing else is found (default); `false` only describes them. */
   simulate?: boolean;
+  /** Skip the file and the environment: simulated providers on purpose (`serve --simulated`). */
+  forceSimulated?: boolean;
+  /** When set, falling back to simulated providers throws a ConfigurationError with this message. */
+  refuseSimulated?: string | undefined;
 }): Promise<DiscoveredConfig> {
   const env = options.env ?? process.env;
   const cwd = options.cwd ?? process.cwd();
+  if (options.forceSimulated) return simulated(env, options.simulate);
   const explicit = options.configPath ?? env.FLEXIAI_CONFIG;
   if (explicit) {
     const path = resolve(cwd, explicit);
@@ -78,13 +84,21 @@ export async function discoverConfig(options: {
       source: { kind: 'environment', keys: fromEnv.map((p) => p.name) },
     };
   }
+  if (options.refuseSimulated && !env[SIM_URLS_ENV])
+    throw new ConfigurationError(options.refuseSimulated);
+  return simulated(env, options.simulate);
+}
 
+async function simulated(
+  env: NodeJS.ProcessEnv,
+  simulate: boolean | undefined,
+): Promise<DiscoveredConfig> {
   const shared = env[SIM_URLS_ENV];
   if (shared) {
     const urls = JSON.parse(shared) as { openai: string; anthropic: string; gemini: string };
     return { config: parseConfig(simulatedConfig(urls), { env }), source: { kind: 'simulated' } };
   }
-  if (options.simulate === false) {
+  if (simulate === false) {
     const placeholder = 'http://127.0.0.1:1';
     const config = simulatedConfig({
       openai: placeholder,

@@ -1,11 +1,11 @@
-import { ConfigurationError } from '../errors/configuration-error.js';
-import { FlexiAIError } from '../errors/flexiai-error.js';
+#!/usr/bin/env node
 import { chatHelp, runChat } from './commands/chat.js';
 import { demoHelp, runDemo } from './commands/demo.js';
 import { runServe, serveHelp } from './commands/serve.js';
 import { runStatus, statusHelp } from './commands/status.js';
-import { style } from './style.js';
+import { reportError } from './report-error.js';
 import { EXIT, UsageError } from './usage-error.js';
+import { packageVersion } from './version.js';
 
 const help = `Usage: flexiai <command> [options]
 
@@ -18,6 +18,8 @@ Commands:
 Run "flexiai <command> --help" for a command's options. Every command takes --config FILE
 (default: flexiai.config.{yaml,yml,json} here, else provider keys from the environment, else
 simulated providers).
+
+Options: -h, --help (this text), -v, --version (the installed version)
 
 Exit codes: 0 success, 1 the request failed, 2 usage or configuration error.`;
 
@@ -34,6 +36,10 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(`${help}\n`);
     return name ? EXIT.ok : EXIT.usage;
   }
+  if (name === '--version' || name === '-v' || name === 'version') {
+    process.stdout.write(`${packageVersion()}\n`);
+    return EXIT.ok;
+  }
   const command = commands[name];
   if (!command) throw new UsageError(`unknown command "${name}"`);
   return command.run(rest);
@@ -44,25 +50,8 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (error: unknown) => {
-    if (
-      error instanceof UsageError ||
-      (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')
-    ) {
-      process.stderr.write(
-        `${style.red('usage error:')} ${(error as Error).message}\n(see flexiai --help)\n`,
-      );
-      process.exitCode = EXIT.usage;
-    } else if (ConfigurationError.isInstance(error)) {
-      process.stderr.write(`${style.red('configuration error:')} ${error.message}\n`);
-      process.exitCode = EXIT.usage;
-    } else if (FlexiAIError.isInstance(error)) {
-      process.stderr.write(`${style.red('error:')} ${error.message}\n`);
-      process.exitCode = EXIT.requestFailed;
-    } else {
-      process.stderr.write(
-        `${style.red('unexpected error:')} ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
-      );
-      process.exitCode = EXIT.requestFailed;
-    }
+    const { text, exitCode } = reportError(error);
+    process.stderr.write(text);
+    process.exitCode = exitCode;
   },
 );

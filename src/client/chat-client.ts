@@ -1,4 +1,7 @@
 import type { FlexiAIConfig } from '../config/config-schema.js';
+import type { DashboardFigures } from '../observability/dashboard-figures.js';
+import type { MetricsSnapshot } from '../observability/metrics-snapshot.js';
+import type { ServerTracing } from '../observability/server-tracing.js';
 import type { SyncStatus } from '../state/circuit-state-sync.js';
 import type { ChatRequest } from '../types/request.js';
 import type { ChatResponse } from '../types/response.js';
@@ -22,4 +25,10 @@ export interface ServableClient extends ChatClient {
   getSyncStatus(): SyncStatus;
   /** Every name a request may use as `model`: routes, providers and model ids. */
   knownModels(): string[];
+  /** What GET /metrics exposes (absent: /metrics answers 404). */
+  getMetrics?(): MetricsSnapshot;
+  /** What the dashboard shows (absent: /dashboard answers 404). */
+  getDashboardFigures?(): DashboardFigures;
+  /** Server spans for the gateway, when tracing is on. */
+  serverTracing?(): ServerTracing | undefined;
 }

@@ -1,9 +1,12 @@
 import type { RetryConfig } from '../config/config-schema.js';
 import { ConfigurationError } from '../errors/configuration-error.js';
 import type { Clock } from '../internal/clock.js';
+import type { AdmissionGate } from '../resilience/admission-gate.js';
 import type { ChatRequest, ParsedChatRequest } from '../types/request.js';
 import type { ChatResponse } from '../types/response.js';
+import { admittedStream } from './admitted-stream.js';
 import { ChatStream } from './chat-stream.js';
+import { checkRouteCapabilities } from './check-route-capabilities.js';
 import { runFailover } from './failover.js';
 import { parseChatRequest } from './parse-chat-request.js';
 import type { ProviderFleet } from './provider-fleet.js';
@@ -18,6 +21,8 @@ export interface ChatExecutorOptions {
   clock: Clock;
   random: () => number;
   settler: AttemptSettler;
+  /** Client-wide admission control (config `limits`): every request, streams until they end. */
+  admission: AdmissionGate;
 }
 
 /** Validates a request that came from a middleware's `next(...)`, unless it is the one already checked. */
@@ -39,9 +44,13 @@ export class ChatExecutor {
     const run = recordOf(ctx);
     const request = ensureParsed(input, run);
     const { router } = this.options.fleet;
-    const candidates = router.candidatesFor(request.model, this.options.random);
+    const candidates = checkRouteCapabilities(
+      request,
+      router.candidatesFor(request.model, this.options.random),
+    );
     run.failoverOn = router.policy(request.model)?.failoverOn;
-    const { signal, correlationId: _id, model: _model, ...rest } = request;
+    const { signal, correlationId: _id, model: _model, cache: _cache, ...rest } = request;
+    const lease = await this.options.admission.enter(signal);
     const started = performance.now();
     const firstAttempt = run.attempts.length;
     const { value, attempt } = await runFailover({
@@ -57,7 +66,7 @@ export class ChatExecutor {
           { ...rest, model },
           { signal, correlationId: run.requestId, logger: run.log },
         ),
-    });
+    }).finally(() => lease.release());
     this.options.settler.settle(run, attempt, { ok: true, usage: value.usage });
     return {
       ...value,
@@ -73,29 +82,34 @@ export class ChatExecutor {
     const run = recordOf(ctx);
     const request = ensureParsed(input, run);
     const { router } = this.options.fleet;
-    const candidates = router
-      .candidatesFor(request.model, this.options.random)
-      .filter((c) => c.slot.provider.chatStream);
+    const candidates = checkRouteCapabilities(
+      request,
+      router
+        .candidatesFor(request.model, this.options.random)
+        .filter((c) => c.slot.provider.chatStream),
+    );
     run.failoverOn = router.policy(request.model)?.failoverOn;
     if (candidates.length === 0) {
       throw new ConfigurationError(
         `No provider for model "${request.model ?? 'default'}" supports streaming`,
       );
     }
-    const { signal, correlationId: _id, model: _model, ...rest } = request;
-    return new ChatStream((controller) =>
-      runChatStream(
-        {
-          candidates,
-          retry: this.options.retry,
-          clock: this.options.clock,
-          random: this.options.random,
-          settler: this.options.settler,
-          run,
-          request: rest,
-          signal,
-        },
-        controller,
+    const { signal, correlationId: _id, model: _model, cache: _cache, ...rest } = request;
+    return new ChatStream(
+      admittedStream(this.options.admission, signal, (controller) =>
+        runChatStream(
+          {
+            candidates,
+            retry: this.options.retry,
+            clock: this.options.clock,
+            random: this.options.random,
+            settler: this.options.settler,
+            run,
+            request: rest,
+            signal,
+          },
+          controller,
+        ),
       ),
     );
   }

@@ -2,6 +2,7 @@ import type { FlexiAIError } from '../errors/flexiai-error.js';
 import type { FailureClass } from '../errors/is-retryable.js';
 import type { CircuitChangeEvent } from '../resilience/circuit-breaker.js';
 import type { Attempt, SkipReason } from '../types/attempt.js';
+import type { FinishReason } from '../types/finish-reason.js';
 import type { Usage } from '../types/usage.js';
 
 /** What a request asks for: a plain chat call, a stream, or embeddings. */
@@ -48,6 +49,8 @@ export interface RequestEvent {
   /** Streams: from the request's start to the first output the caller received. */
   ttftMs?: number;
   usage?: Usage;
+  /** Why the answer ended (successful requests). */
+  finishReason?: FinishReason;
   costUsd?: number;
   /** A middleware (a cache) answered without an upstream call. */
   cached?: boolean;
@@ -89,6 +92,14 @@ export interface CacheEvent {
   operation: Operation;
   outcome: 'hit' | 'miss' | 'bypass' | 'store' | 'error';
   route: string;
+  /** Where the cache lives. */
+  backend?: 'memory' | 'redis';
+  /** A hit served by an identical request in flight (single-flight), not by a stored entry. */
+  coalesced?: boolean;
+  /** Why a request bypassed the cache, or what failed (`error`). */
+  reason?: string;
+  /** The gateway key's id (a hash or its configured name; never the key). */
+  gatewayKeyId?: string;
   at: number;
 }
 

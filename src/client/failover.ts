@@ -1,12 +1,12 @@
 import type { RetryConfig } from '../config/config-schema.js';
 import { AbortedError } from '../errors/aborted-error.js';
-import { AllProvidersFailedError } from '../errors/all-providers-failed-error.js';
 import { FlexiAIError } from '../errors/flexiai-error.js';
 import { isRetryable } from '../errors/is-retryable.js';
 import { ProviderError } from '../errors/provider-error.js';
 import { refusalOf } from '../errors/refusal-kind.js';
 import type { Clock } from '../internal/clock.js';
 import { sleep } from '../internal/sleep.js';
+import { allProvidersFailed } from '../resilience/all-providers-failed.js';
 import { fullJitterBackoff } from '../resilience/backoff.js';
 import { contextWindowOf } from './context-windows.js';
 import type { ProviderSlot, RouteCandidate } from './provider-slot.js';
@@ -67,8 +67,14 @@ export async function runFailover<T>(options: FailoverOptions<T>): Promise<Failo
       }
       calls.set(slot, (calls.get(slot) ?? 0) + 1);
 
-      const attempt: OpenAttempt = { candidate, permit: admission, startedAt: performance.now() };
+      const startedAt = performance.now();
+      let attempt: OpenAttempt = { candidate, permit: admission, startedAt };
       try {
+        attempt = {
+          candidate,
+          permit: await slot.limiter.admit(admission, options.signal),
+          startedAt,
+        };
         return { value: await options.call(candidate), attempt };
       } catch (thrown) {
         const error = asFlexiAIError(thrown, candidate);
@@ -88,7 +94,7 @@ export async function runFailover<T>(options: FailoverOptions<T>): Promise<Failo
           }
           continue;
         }
-        if (verdict === 'auth' || !isRetryable(error)) excluded.add(slot);
+        if (verdict === 'auth' || verdict === 'overload' || !isRetryable(error)) excluded.add(slot);
       }
     }
 
@@ -114,7 +120,7 @@ export async function runFailover<T>(options: FailoverOptions<T>): Promise<Failo
     if (giveUp) {
       const retryAfterMs =
         availableAt !== undefined && availableAt > now ? availableAt - now : undefined;
-      throw new AllProvidersFailedError(run.attempts.slice(firstAttempt), retryAfterMs);
+      throw allProvidersFailed(run.attempts.slice(firstAttempt), retryAfterMs);
     }
     try {
       await sleep(waitMs, options.signal, clock);

@@ -1,4 +1,8 @@
+import { AdmissionGate } from '../resilience/admission-gate.js';
 import { inspect } from 'node:util';
+import type { CacheMiddleware, CacheStats } from '../cache/cache-middleware.js';
+import type { CacheStore } from '../cache/cache-store.js';
+import { createCache } from '../cache/create-cache.js';
 import type { FlexiAIConfig, FlexiAIConfigInput } from '../config/config-schema.js';
 import { loadConfigFile } from '../config/load-config.js';
 import { parseConfig } from '../config/parse-config.js';
@@ -16,9 +20,19 @@ import {
   type StateSyncFactory,
   type SyncStatus,
 } from '../state/circuit-state-sync.js';
+import type { AskFunction } from '../simple/ask.js';
+import type { CallOptions } from '../simple/call-options.js';
+import type { ChatDecorator } from '../simple/chat-decorator.js';
+import type { FnFactory } from '../simple/fn.js';
+import { setGlobalClient, setOwnedGlobalClient } from '../simple/global-client.js';
+import { bindSimpleApi, type SimpleApi } from '../simple/simple-api.js';
+import type { DashboardFigures } from '../observability/dashboard-figures.js';
+import type { MetricsSnapshot } from '../observability/metrics-snapshot.js';
+import { Observability } from '../observability/observability.js';
+import type { ServerTracing } from '../observability/server-tracing.js';
 import type { ChatRequest } from '../types/request.js';
 import type { ChatResponse } from '../types/response.js';
-import type { ServableClient } from './chat-client.js';
+import type { ChatClient, ServableClient } from './chat-client.js';
 import { ChatExecutor } from './chat-executor.js';
 import { ChatStream, onStreamSettled } from './chat-stream.js';
 import { ClientEvents } from './client-events.js';
@@ -62,6 +76,8 @@ export interface FlexiAIOptions {
   stateSync?: CircuitStateSync | StateSyncFactory;
   /** Middleware installed at construction, as if passed to `use()`. */
   middleware?: readonly ChatMiddleware[];
+  /** The response cache's store, instead of the `cache.backend` one (the `cache` section still applies). */
+  cacheStore?: CacheStore;
 }
 
 /**
@@ -78,6 +94,8 @@ export class FlexiAI implements ServableClient {
   private readonly executor: ChatExecutor;
   private readonly stats = new RequestStatsRecorder();
   private readonly recordDeps: RecordDeps;
+  private readonly cache: CacheMiddleware | undefined;
+  private readonly observability: Observability;
   private middleware: ChatMiddleware[] = [];
   private chatHandler!: ChatHandler;
   private streamHandler!: StreamHandler;
@@ -117,6 +135,7 @@ export class FlexiAI implements ServableClient {
         events: this.events,
         retry: this.config.retry,
       }),
+      admission: new AdmissionGate(this.config.limits),
     });
     this.recordDeps = {
       logger: this.logger,
@@ -128,9 +147,27 @@ export class FlexiAI implements ServableClient {
     this.events.on('request', (event) => {
       if (event.ok && event.provider && !event.cached) this.lastUsed = event.provider;
     });
+    this.observability = new Observability({
+      on: (type, listener) => this.events.on(type, listener),
+      providerStatus: () => this.fleet.status(),
+      syncStatus: () => this.fleet.syncStatus(),
+      knownModels: () => this.fleet.router.knownModels(),
+      clock: this.clock,
+      logger: this.logger,
+      metrics: this.config.observability.metrics,
+      tracing: this.config.observability.tracing,
+    });
     const builtIn: ChatMiddleware[] = [];
+    const capture = this.observability.contentMiddleware();
+    if (capture) builtIn.push(capture);
     if (this.config.logging.logContent) builtIn.push(loggingMiddleware({ content: true }));
     if (this.config.defaults) builtIn.push(defaultsMiddleware(this.config.defaults));
+    this.cache = createCache(this.config, {
+      clock: this.clock,
+      logger: this.logger,
+      store: options.cacheStore,
+    });
+    if (this.cache) builtIn.push(this.cache);
     this.use(...builtIn, ...(options.middleware ?? []));
   }
 
@@ -165,7 +202,11 @@ export class FlexiAI implements ServableClient {
 
   /** Resolves once shared circuit state has been read (at once in memory mode). Never rejects for Redis. */
   async ready(options: { signal?: AbortSignal | undefined } = {}): Promise<void> {
-    await this.fleet.ready(options.signal);
+    await Promise.all([
+      this.fleet.ready(options.signal),
+      this.cache?.ready(),
+      this.observability.ready,
+    ]);
   }
 
   /**
@@ -275,8 +316,32 @@ export class FlexiAI implements ServableClient {
     return this.lastUsed;
   }
 
+  /**
+   * Every metric at this instant: request and attempt counters by provider, model, route, outcome
+   * and error code, fixed-bucket latency and TTFT histograms, tokens, cost, failovers, circuit and
+   * cooldown gauges, cache and budget events, sync health (see docs/observability.md).
+   */
+  getMetrics(): MetricsSnapshot {
+    return this.observability.snapshot();
+  }
+
+  /** Rates and percentiles over the last minute, as the gateway's dashboard shows them. */
+  getDashboardFigures(): DashboardFigures {
+    return this.observability.figures();
+  }
+
+  /** The gateway's server spans, when `observability.tracing` is on and loaded. */
+  serverTracing(): ServerTracing | undefined {
+    return this.observability.server();
+  }
+
   getRequestStats(): RequestStats {
     return this.stats.snapshot();
+  }
+
+  /** The response cache's counters (hits, misses, stores, backend errors, ...); undefined without a cache. */
+  getCacheStats(): CacheStats | undefined {
+    return this.cache?.stats();
   }
 
   /** Subscribes to every provider's circuit transitions (same as `on('circuit', ...)`). */
@@ -297,7 +362,8 @@ export class FlexiAI implements ServableClient {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    await this.fleet.close();
+    this.observability.close();
+    await Promise.all([this.fleet.close(), this.cache?.close()]);
   }
 
   async [Symbol.asyncDispose](): Promise<void> {
@@ -318,6 +384,37 @@ export class FlexiAI implements ServableClient {
     const parsed = parseChatRequest(request);
     record.validated = parsed;
     return parsed;
+  }
+
+  // Simple API (src/simple, docs/simple-api.md): thin bindings of this client. Getters and
+  // methods, not fields: tsup's CommonJS build (sucrase) rewrites a class field named like an
+  // export (`ask`, `fn`, `chat`) into an assignment to that export.
+  private simple: SimpleApi | undefined;
+  /** One question, the answer's text; with `schema`, the validated value. */
+  get ask(): AskFunction {
+    return (this.simple ??= bindSimpleApi(this)).ask;
+  }
+  /** Wraps a function mapping arguments to a prompt into a typed model call. */
+  get fn(): FnFactory {
+    return (this.simple ??= bindSimpleApi(this)).fn;
+  }
+  /** `@ai.chat(options)`: a decorated method's body returns the prompt; callers get the answer. */
+  get chat(): ChatDecorator {
+    return (this.simple ??= bindSimpleApi(this)).chat;
+  }
+  /** A client from `config` becomes the global one of `chat`, `ask` and `fn` (the previous one it made is closed). */
+  static setGlobalConfig(
+    config: FlexiAIConfigInput,
+    defaults?: CallOptions,
+    options?: FlexiAIOptions,
+  ): FlexiAI {
+    const ai = new FlexiAI(config, options);
+    setOwnedGlobalClient(ai, defaults, () => ai.close());
+    return ai;
+  }
+  /** Makes `ai` the global client of `chat`, `ask` and `fn`; you keep owning (and closing) it. */
+  static setGlobalClient(ai: ChatClient, defaults?: CallOptions): void {
+    setGlobalClient(ai, defaults);
   }
 }
 

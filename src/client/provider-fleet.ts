@@ -13,6 +13,7 @@ import { toPathIssues } from '../internal/zod-issues.js';
 import type { Provider } from '../providers/provider.js';
 import type { ProviderRegistry } from '../providers/registry.js';
 import { CircuitBreaker, type CircuitChangeEvent } from '../resilience/circuit-breaker.js';
+import { ProviderLimiter, providerLimits } from '../resilience/provider-limiter.js';
 import type { CircuitStateSync, SyncStatus } from '../state/circuit-state-sync.js';
 import type { ClientEvents } from './client-events.js';
 import type { ProviderSlot } from './provider-slot.js';
@@ -165,11 +166,13 @@ export class ProviderFleet {
       clock,
     });
     breaker.onStateChange((event) => this.onBreakerChange(event));
+    const limiter = new ProviderLimiter(breaker, providerLimits(providerConfig));
     const index = this.slots.length;
     this.slots.push({
       name: provider.name,
       provider,
       breaker,
+      limiter,
       priority: options.priority ?? providerConfig?.priority ?? index + 1,
       index,
       enabled: providerConfig?.enabled ?? true,

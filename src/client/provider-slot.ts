@@ -2,12 +2,15 @@ import type { AnyProviderConfig } from '../config/provider-config-schema.js';
 import type { RetryConfig } from '../config/retry-config-schema.js';
 import type { Provider } from '../providers/provider.js';
 import type { CircuitBreaker } from '../resilience/circuit-breaker.js';
+import type { ProviderLimiter } from '../resilience/provider-limiter.js';
 
 /** A configured provider as the client holds it: the adapter, its breaker and its place in the order. */
 export interface ProviderSlot {
   readonly name: string;
   readonly provider: Provider;
   readonly breaker: CircuitBreaker;
+  /** Admission control and slow start, attached to the breaker (issue 19). */
+  readonly limiter: ProviderLimiter;
   readonly priority: number;
   /** Declaration order; breaks priority ties. */
   readonly index: number;

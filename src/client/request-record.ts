@@ -99,6 +99,7 @@ export class RequestRecord implements RequestContext, RequestRun {
       event.provider = response.provider;
       event.model = response.model;
       event.usage = response.usage;
+      event.finishReason = response.finishReason;
       if (response.costUsd !== undefined) event.costUsd = response.costUsd;
       if (response.cached) event.cached = true;
       event.failedOver = response.attempts.some((a) => a.provider !== response.provider);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ModelNotFoundError } from '../errors/model-not-found-error.js';
 import type { ProviderSlot } from './provider-slot.js';
-import { Router } from './router.js';
+import { ROUTE_CACHE_LIMITS, Router } from './router.js';
 
 const slot = (
   name: string,
@@ -108,5 +108,28 @@ describe('Router', () => {
     it('routes without weights keep their order and the cached list', () => {
       expect(weighted.candidatesFor('claude', Math.random)).toBe(weighted.resolve('claude'));
     });
+  });
+
+  it.each(['__proto__', 'constructor', 'toString', 'hasOwnProperty', 'valueOf'])(
+    'S1: "%s" is an unknown model (ModelNotFoundError), never a prototype member',
+    (model) => {
+      expect(() => router.resolve(model)).toThrow(ModelNotFoundError);
+    },
+  );
+
+  it('S1: the route cache is bounded in characters, not only entries', () => {
+    const bounded = new Router({});
+    bounded.setSlots(slots);
+    const long = 'm'.repeat(10_000);
+    for (let i = 0; i < 500; i += 1) bounded.resolve(`oa/${long}${i}`);
+    const { entries, keyChars } = bounded.cacheSize();
+    expect(keyChars).toBeLessThanOrEqual(ROUTE_CACHE_LIMITS.maxKeyChars);
+    expect(entries).toBeLessThan(500);
+    // A key longer than the whole budget is resolved but never cached.
+    bounded.resolve(`oa/${'m'.repeat(ROUTE_CACHE_LIMITS.maxKeyChars + 1)}`);
+    expect(bounded.cacheSize().keyChars).toBeLessThanOrEqual(ROUTE_CACHE_LIMITS.maxKeyChars);
+    // Many short names: bounded by entries.
+    for (let i = 0; i < 3 * ROUTE_CACHE_LIMITS.maxEntries; i += 1) bounded.resolve(`oa/m${i}`);
+    expect(bounded.cacheSize().entries).toBeLessThanOrEqual(ROUTE_CACHE_LIMITS.maxEntries);
   });
 });

@@ -17,13 +17,22 @@ export interface RoutePolicy {
  * a route name -> its providers in order; a provider name -> that provider; `provider/model` ->
  * that provider with that model; a configured model id -> the providers serving it, by priority;
  * anything else -> ModelNotFoundError, before any upstream call.
+ *
+ * Lookups by the client's `model` go through Maps and own-property checks only (`__proto__`,
+ * `constructor` or `toString` are unknown models, not prototype members). Resolved routes are
+ * cached, bounded both in entries and in the characters of their keys: a client sending many long
+ * `provider/<model>` names cannot grow the cache past ROUTE_CACHE_LIMITS.
  */
+export const ROUTE_CACHE_LIMITS = { maxEntries: 1_000, maxKeyChars: 256 * 1024 } as const;
+
 export class Router {
   private slots: ProviderSlot[] = [];
   private byName = new Map<string, ProviderSlot>();
   private primary: string | undefined;
   private cache = new Map<string, RouteCandidate[]>();
   private readonly policies = new Map<string, RoutePolicy>();
+  /** Characters of every key in the cache. */
+  private cacheChars = 0;
 
   constructor(private readonly routes: Readonly<Record<string, RouteConfig>>) {
     for (const [name, route] of Object.entries(routes)) {
@@ -51,13 +60,13 @@ export class Router {
   setSlots(slots: readonly ProviderSlot[]): void {
     this.slots = [...slots];
     this.byName = new Map(slots.map((slot) => [slot.name, slot]));
-    this.cache.clear();
+    this.clearCache();
   }
 
   /** Puts one provider first in every priority-ordered list (routes keep their explicit order). */
   setPrimary(name: string | undefined): void {
     this.primary = name;
-    this.cache.clear();
+    this.clearCache();
   }
 
   resolve(model: string | undefined): RouteCandidate[] {
@@ -65,10 +74,32 @@ export class Router {
     let found = this.cache.get(key);
     if (!found) {
       found = this.compute(key);
-      if (this.cache.size > 1000) this.cache.clear();
-      this.cache.set(key, found);
+      this.remember(key, found);
     }
     return found;
+  }
+
+  /** Number of cached routes and the characters of their keys (for tests and diagnostics). */
+  cacheSize(): { entries: number; keyChars: number } {
+    return { entries: this.cache.size, keyChars: this.cacheChars };
+  }
+
+  /** Caches a route, evicting the oldest entries while over either bound. */
+  private remember(key: string, found: RouteCandidate[]): void {
+    const { maxEntries, maxKeyChars } = ROUTE_CACHE_LIMITS;
+    if (key.length > maxKeyChars) return;
+    this.cache.set(key, found);
+    this.cacheChars += key.length;
+    while (this.cache.size > maxEntries || this.cacheChars > maxKeyChars) {
+      const oldest = this.cache.keys().next().value as string;
+      this.cache.delete(oldest);
+      this.cacheChars -= oldest.length;
+    }
+  }
+
+  private clearCache(): void {
+    this.cache.clear();
+    this.cacheChars = 0;
   }
 
   /** Every name a request may use: routes, providers and model ids. */
@@ -83,7 +114,7 @@ export class Router {
   }
 
   private compute(key: string): RouteCandidate[] {
-    const route = this.routes[key];
+    const route = Object.hasOwn(this.routes, key) ? this.routes[key] : undefined;
     if (route) {
       return route.providers
         .map((name) => this.byName.get(name))

@@ -144,7 +144,8 @@ export class AttemptSettler {
     const attempt: Attempt = { provider: slot.name, model, ok: false, latencyMs, error };
     if (status !== undefined) attempt.status = status;
     run.attempts.push(attempt);
-    if (failureClass !== 'caller' && failureClass !== 'aborted') {
+    // Overload is ours, not the provider's, and comes in floods when it comes: not a warning each.
+    if (failureClass !== 'caller' && failureClass !== 'aborted' && failureClass !== 'overload') {
       run.log.logger.warn(
         { provider: slot.name, model, code: error.code, status, latencyMs: Math.round(latencyMs) },
         `upstream call failed: ${error.message}`,

@@ -1,5 +1,6 @@
 import type { PartialOutput } from '../errors/stream-interrupted-error.js';
 import type { FinishReason } from '../types/finish-reason.js';
+import type { ReasoningBlock } from '../types/reasoning.js';
 import type { ProviderChatResult } from '../types/response.js';
 import type { StreamChunk } from '../types/stream-chunk.js';
 import type { ToolCall } from '../types/tool.js';
@@ -21,6 +22,8 @@ export class StreamAggregator {
   private model: string | undefined;
   private requestId: string | undefined;
   private providerMetadata: Record<string, unknown> | undefined;
+  private droppedParams: string[] | undefined;
+  private readonly reasoning: ReasoningBlock[] = [];
 
   add(chunk: StreamChunk): void {
     switch (chunk.type) {
@@ -47,6 +50,10 @@ export class StreamAggregator {
         this.requestId ??= chunk.requestId;
         if (chunk.providerMetadata)
           this.providerMetadata = { ...this.providerMetadata, ...chunk.providerMetadata };
+        if (chunk.droppedParams?.length) this.droppedParams = [...chunk.droppedParams];
+        return;
+      case 'reasoning-delta':
+        this.addReasoning(chunk);
         return;
     }
   }
@@ -68,7 +75,25 @@ export class StreamAggregator {
       usage: this.usage ?? { promptTokens: 0, completionTokens: 0, totalTokens: 0 },
       ...(this.requestId ? { requestId: this.requestId } : {}),
       ...(this.providerMetadata ? { providerMetadata: this.providerMetadata } : {}),
+      ...(this.reasoning.length ? { reasoning: this.reasoning.map((b) => ({ ...b })) } : {}),
+      ...(this.droppedParams ? { droppedParams: this.droppedParams } : {}),
     };
+  }
+
+  /** Thinking text accumulates into the open block; a signature closes it; redacted blocks stand alone. */
+  private addReasoning(chunk: Extract<StreamChunk, { type: 'reasoning-delta' }>): void {
+    if (chunk.redactedData) {
+      this.reasoning.push({ type: 'redacted-thinking', data: chunk.redactedData });
+      return;
+    }
+    let open = this.reasoning.at(-1);
+    if (open?.type !== 'thinking' || open.signature !== undefined) {
+      if (chunk.delta === undefined && chunk.signature === undefined) return;
+      open = { type: 'thinking', text: '' };
+      this.reasoning.push(open);
+    }
+    if (chunk.delta) open.text += chunk.delta;
+    if (chunk.signature) open.signature = chunk.signature;
   }
 
   private calls(): ToolCall[] {

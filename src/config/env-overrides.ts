@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { loggingSchema, retrySchema, serverSchema } from './config-schema.js';
+import { cacheConfigSchema } from './cache-config-schema.js';
 import { syncSchema } from './sync-config-schema.js';
 import { circuitBreakerSchema } from './provider-config-schema.js';
 
@@ -21,6 +22,7 @@ const SECTIONS: Record<string, z.ZodType> = {
   sync: syncSchema,
   server: serverSchema,
   logging: loggingSchema,
+  cache: cacheConfigSchema,
 };
 
 type Def = {

@@ -1,3 +1,4 @@
+export * from './cache-config-schema.js';
 export * from './config-schema.js';
 export * from './defaults-config-schema.js';
 export * from './env-overrides.js';

@@ -27,6 +27,24 @@ export const providerCircuitBreakerSchema = z.strictObject({
   probeTimeoutMs: ms().optional(),
 });
 
+/** Admission control for one provider: bounds on its calls in flight and queued (see docs/configuration.md). */
+export const providerLimitsSchema = z.strictObject({
+  /** Calls to this provider at once (default: maxConnections). Beyond it calls queue. */
+  maxInFlight: z.number().int().positive().optional(),
+  /** Calls waiting for a place; beyond it a call is shed at once (fails over, or 503). */
+  maxQueued: z.number().int().min(0).default(1024),
+  /** Longest wait for a place, and for a pooled connection; then the call is shed as overload. */
+  queueTimeoutMs: ms().default(30_000),
+  /** After the circuit closes, calls ramp up from this many at once (+1 per success); `false` turns it off. */
+  slowStart: z
+    .union([
+      z.literal(false),
+      z.strictObject({ initialWindow: z.number().int().positive().default(2) }),
+    ])
+    .default({ initialWindow: 2 }),
+});
+export type ProviderLimitsConfig = z.output<typeof providerLimitsSchema>;
+
 export const providerTypeSchema = z.enum([
   'openai',
   'anthropic',
@@ -73,8 +91,9 @@ export const providerFields = {
   headers: z.record(z.string(), z.string()).optional(),
   /** This provider's circuit breaker; unset fields come from the global `circuitBreaker`. */
   circuitBreaker: providerCircuitBreakerSchema.optional(),
-  /** This provider's retry policy (maxAttempts, backoff, cooldowns); unset fields come from the global `retry`. */
+  /** This provider's retry policy (maxAttempts, cooldowns); unset fields come from the global `retry`. */
   retry: providerRetrySchema.optional(),
+  limits: providerLimitsSchema.default(providerLimitsSchema.parse({})),
   /** Health checks are cached this long. */
   healthCheckTtlMs: ms().default(60_000),
 };

@@ -78,6 +78,14 @@ export const redisSyncSchema = z
     reconnectMaxDelayMs: ms().default(10_000),
     /** Transitions of one provider within this window are coalesced into one broadcast. */
     coalesceWindowMs: ms().default(50),
+    /**
+     * `cluster`: failures of a closed circuit are also counted across every worker (in Redis), so
+     * about `failureThreshold` failing calls reach a provider cluster-wide, not threshold x workers.
+     * `local` (default): each worker counts its own.
+     */
+    failureCounting: z.enum(['local', 'cluster']).default('local'),
+    /** Cluster failure counts expire this long after the first failure of a streak. */
+    failureWindowMs: ms().default(30_000),
     /** How long a stored closed state is kept (open states expire with their deadline). */
     closedStateTtlMs: ms().default(86_400_000),
     /** Larger pub/sub messages are ignored. */

@@ -137,3 +137,21 @@ describe('classification (is-retryable.ts)', () => {
     expect(classifyError(new TypeError('bug'))).toBe('transient');
   });
 });
+
+describe('OverloadedError', () => {
+  it('is its own failure class (overload), retryable elsewhere', async () => {
+    const { OverloadedError } = await import('./overloaded-error.js');
+    const error = new OverloadedError('queue_timeout', { provider: 'oa', retryAfterMs: 1500 });
+    expect(error.code).toBe('overloaded');
+    expect(classifyError(error)).toBe('overload');
+    expect(isRetryable(error)).toBe(true);
+    expect(error.toJSON()).toEqual({
+      name: 'OverloadedError',
+      code: 'overloaded',
+      message: 'oa: overloaded, no free slot within the queue deadline',
+      reason: 'queue_timeout',
+      provider: 'oa',
+      retryAfterMs: 1500,
+    });
+  });
+});

@@ -19,7 +19,10 @@ export type ErrorCode =
   | 'response_too_large'
   | 'content_filter'
   | 'stream_interrupted'
-  | 'middleware_error';
+  | 'middleware_error'
+  | 'structured_output_invalid'
+  | 'chat_function_failed'
+  | 'overloaded';
 
 export interface FlexiAIErrorOptions {
   cause?: unknown;

@@ -10,8 +10,16 @@ import type { ErrorCode } from './flexiai-error.js';
  * - `transient`: 5xx, 408, 409, timeouts, connection failures, malformed bodies, an error inside a
  *   200. Counts against the circuit; fail over; retryable.
  * - `aborted`: the caller cancelled. Nothing is counted; the call ends at once.
+ * - `overload`: we are overloaded, not the provider (OverloadedError: shed by admission control,
+ *   or no pooled connection within the queue deadline). Never counts against the circuit and
+ *   never cools the provider down; fail over; retryable.
+ *
+ * Only the provider can fail the provider: `transient` is for what came from the upstream exchange.
+ * Built-in adapters build and serialize every request in a caller phase whose throws, whatever
+ * they are, become ValidationErrors (`inCallerPhase` in src/providers/shared), so nothing the
+ * caller sends can reach this function as anything but `caller`.
  */
-export type FailureClass = 'caller' | 'auth' | 'rate_limit' | 'transient' | 'aborted';
+export type FailureClass = 'caller' | 'auth' | 'rate_limit' | 'transient' | 'aborted' | 'overload';
 
 export interface FailureFacts {
   code: ErrorCode;
@@ -30,9 +38,12 @@ const TRANSIENT_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
 export function classifyFailure(facts: FailureFacts): FailureClass {
   const { code, status } = facts;
   if (code === 'aborted') return 'aborted';
+  if (code === 'overloaded') return 'overload';
   if (code === 'content_filter' || code === 'validation_error' || code === 'model_not_found') {
     return 'caller';
   }
+  // An invalid request no upstream answered (no status) can only be the request itself.
+  if (code === 'invalid_request' && status === undefined) return 'caller';
   if (code === 'rate_limit_error' || status === 429) return 'rate_limit';
   if (code === 'authentication_error' || status === 401 || status === 402 || status === 403) {
     return 'auth';
@@ -49,11 +60,22 @@ export function classifyFailure(facts: FailureFacts): FailureClass {
 export function isRetryableFailure(facts: FailureFacts): boolean {
   if (facts.shouldRetry === false) return false;
   const failureClass = classifyFailure(facts);
-  return failureClass === 'transient' || failureClass === 'rate_limit';
+  return (
+    failureClass === 'transient' || failureClass === 'rate_limit' || failureClass === 'overload'
+  );
 }
 
-/** Reads the facts off any thrown value: FlexiAI errors by their fields, anything else is transient. */
-function factsOf(error: unknown): FailureFacts {
+/**
+ * The class of a thrown value that is not a FlexiAI error (a custom provider's own exception, a bug
+ * in one). Explicitly `transient`: a custom provider's failure cannot be told apart from its
+ * upstream's, and treating it as the caller's would let a broken provider serve 400s forever
+ * instead of failing over. Built-in adapters never let such a value escape while building a
+ * request (see above), so it cannot be caused by a client's input.
+ */
+export const UNEXPECTED_THROW_CLASS: FailureClass = 'transient';
+
+/** Reads the facts off any thrown value: FlexiAI errors by their fields, anything else unexpected. */
+function factsOf(error: unknown): FailureFacts | undefined {
   if (
     typeof error === 'object' &&
     error !== null &&
@@ -68,11 +90,17 @@ function factsOf(error: unknown): FailureFacts {
     };
   }
   if (error instanceof Error && error.name === 'AbortError') return { code: 'aborted' };
-  return { code: 'provider_error' };
+  return undefined;
 }
 
 /** The failure class of any thrown value. */
-export const classifyError = (error: unknown): FailureClass => classifyFailure(factsOf(error));
+export function classifyError(error: unknown): FailureClass {
+  const facts = factsOf(error);
+  return facts === undefined ? UNEXPECTED_THROW_CLASS : classifyFailure(facts);
+}
 
 /** Whether retrying the same provider after this error may succeed. */
-export const isRetryable = (error: unknown): boolean => isRetryableFailure(factsOf(error));
+export function isRetryable(error: unknown): boolean {
+  const facts = factsOf(error);
+  return facts === undefined ? UNEXPECTED_THROW_CLASS === 'transient' : isRetryableFailure(facts);
+}

@@ -1,5 +1,5 @@
 import { formatIssues, type FieldIssue } from './configuration-error.js';
-import { FlexiAIError } from './flexiai-error.js';
+import { FlexiAIError, type FlexiAIErrorOptions } from './flexiai-error.js';
 
 /** A request is invalid. Thrown before any network call. */
 export class ValidationError extends FlexiAIError {
@@ -8,8 +8,8 @@ export class ValidationError extends FlexiAIError {
   /** Path of the first bad field, e.g. `messages.0.role`. */
   readonly path: string;
 
-  constructor(issues: FieldIssue[]) {
-    super('validation_error', `Invalid request:\n${formatIssues(issues)}`);
+  constructor(issues: FieldIssue[], options: FlexiAIErrorOptions = {}) {
+    super('validation_error', `Invalid request:\n${formatIssues(issues)}`, options);
     this.issues = issues;
     this.path = issues[0]?.path ?? '';
   }

@@ -27,6 +27,17 @@ export function toOpenAIUsage(usage: Usage): Record<string, unknown> {
   };
 }
 
+/**
+ * The model's thinking text as `reasoning_content`, the field compatible servers (vLLM, DeepSeek)
+ * use and the AI SDK and LangChain read; clients that do not know it ignore it.
+ */
+function reasoningContent(response: ChatResponse): { reasoning_content?: string } {
+  const text = (response.reasoning ?? [])
+    .map((block) => (block.type === 'thinking' ? block.text : ''))
+    .join('');
+  return text ? { reasoning_content: text } : {};
+}
+
 /** A unified response as an OpenAI `chat.completion` object. */
 export function toOpenAICompletion(response: ChatResponse): Record<string, unknown> {
   return {
@@ -41,6 +52,7 @@ export function toOpenAICompletion(response: ChatResponse): Record<string, unkno
           role: 'assistant',
           content: response.content,
           refusal: null,
+          ...reasoningContent(response),
           ...(response.toolCalls?.length ? { tool_calls: response.toolCalls } : {}),
         },
         logprobs: null,
@@ -70,6 +82,8 @@ export function toOpenAIChunks(
   switch (chunk.type) {
     case 'text-delta':
       return [choice({ content: chunk.delta })];
+    case 'reasoning-delta':
+      return chunk.delta ? [choice({ reasoning_content: chunk.delta })] : [];
     case 'tool-call-delta':
       return [
         choice({

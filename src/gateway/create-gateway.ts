@@ -9,17 +9,26 @@ import type { ServerConfig } from '../config/config-schema.js';
 import { createCorrelationId } from '../internal/ids.js';
 import type { Logger } from '../internal/logger.js';
 import { createGatewayKeyCheck } from './check-gateway-key.js';
+import { closeUnread } from './close-unread.js';
 import { mapErrorToHttp, openAIErrorBody } from './map-error-to-http.js';
 import { setRequestKeyId } from './request-key-id.js';
+import { publicPaths } from './public-paths.js';
 import { registerChatCompletions } from './routes/chat-completions.js';
+import { registerDashboard } from './routes/dashboard.js';
 import { registerHealth } from './routes/health.js';
+import { registerResponses } from './routes/responses.js';
+import { registerMetrics, type MetricsRouteOptions } from './routes/metrics.js';
 import { registerModels } from './routes/models.js';
+import { registerProbes } from './routes/probes.js';
+import { traceRequests } from './trace-requests.js';
 
 export interface GatewayOptions {
   client: ServableClient;
   logger: Logger;
   /** Defaults to the client's `server` section. */
   server?: ServerConfig;
+  /** How /metrics aggregates across cluster workers (`flexiai serve --workers`). */
+  metrics?: MetricsRouteOptions;
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -54,14 +63,19 @@ export function createGateway(options: GatewayOptions): FastifyInstance {
     },
   });
 
+  const { client } = options;
+  if (client.serverTracing) traceRequests(app, () => client.serverTracing?.());
   const keyCheck = server.apiKeys.length ? createGatewayKeyCheck(server.apiKeys) : undefined;
+  const isPublic = publicPaths(server);
   app.addHook('onRequest', async (request, reply) => {
     void reply.header('x-request-id', request.id);
-    if (!keyCheck || request.url === '/health') return;
+    if (!keyCheck || isPublic(request.url)) return;
     // Runs before the body is read: a wrong key costs no body parsing.
     const keyId = keyCheck(request.headers.authorization);
     if (keyId === undefined) {
-      void reply.code(401).header('www-authenticate', 'Bearer');
+      // Answer, then close the connection without reading the body (see closeUnread).
+      void reply.code(401).header('www-authenticate', 'Bearer').header('connection', 'close');
+      closeUnread(request.raw.socket, reply.raw);
       return reply.send(
         openAIErrorBody(
           'Invalid or missing gateway key (Authorization: Bearer <key>)',
@@ -131,7 +145,11 @@ export function createGateway(options: GatewayOptions): FastifyInstance {
   );
 
   registerChatCompletions(app, options.client);
+  registerResponses(app, options.client);
   registerModels(app, options.client);
   registerHealth(app, options.client);
+  registerProbes(app, options.client);
+  registerMetrics(app, options.client, options.metrics);
+  registerDashboard(app, options.client);
   return app;
 }

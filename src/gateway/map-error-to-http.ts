@@ -1,6 +1,7 @@
 import { AllProvidersFailedError } from '../errors/all-providers-failed-error.js';
 import { ContentFilterError } from '../errors/content-filter-error.js';
 import { FlexiAIError } from '../errors/flexiai-error.js';
+import { OverloadedError } from '../errors/overloaded-error.js';
 import { ProviderError } from '../errors/provider-error.js';
 import { ValidationError } from '../errors/validation-error.js';
 
@@ -39,6 +40,13 @@ export function mapErrorToHttp(error: unknown): HttpError {
       'invalid_request',
       error.path || null,
     );
+  }
+  if (OverloadedError.isInstance(error)) {
+    // We are overloaded (shed by admission control, or no connection within the queue deadline):
+    // 503 at once, with when to come back; never a 502, which would blame the provider.
+    const result = openAIError(503, error.message, 'server_error', 'overloaded');
+    result.headers['retry-after'] = String(Math.max(1, Math.ceil(error.retryAfterMs / 1000)));
+    return result;
   }
   if (FlexiAIError.isInstance(error)) {
     switch (error.code) {

@@ -1,4 +1,5 @@
 import type { ServerResponse } from 'node:http';
+import { markSse } from './in-flight-responses.js';
 
 /**
  * Writes Server-Sent Events to a response: the one place SSE is written. Honours backpressure,
@@ -12,6 +13,7 @@ export class SseWriter {
   }
 
   start(status: number, headers: Record<string, string>): void {
+    markSse(this.res);
     this.res.writeHead(status, {
       'content-type': 'text/event-stream; charset=utf-8',
       'cache-control': 'no-cache',
@@ -21,10 +23,11 @@ export class SseWriter {
     });
   }
 
-  /** Sends one `data:` event; resolves when the socket can take more. */
-  async send(data: string): Promise<void> {
+  /** Sends one `data:` event (named when `event` is given); resolves when the socket can take more. */
+  async send(data: string, event?: string): Promise<void> {
     if (this.closed) return;
-    if (!this.res.write(`data: ${data}\n\n`)) {
+    const frame = event === undefined ? `data: ${data}\n\n` : `event: ${event}\ndata: ${data}\n\n`;
+    if (!this.res.write(frame)) {
       await new Promise<void>((resolve) => {
         const done = (): void => {
           this.res.off('drain', done);

@@ -3,19 +3,28 @@ import type { ServableClient } from '../client/chat-client.js';
 import type { ServerConfig } from '../config/config-schema.js';
 import type { Logger } from '../internal/logger.js';
 import { createGateway } from './create-gateway.js';
+import type { MetricsRouteOptions } from './routes/metrics.js';
+import { listenError } from './listen-error.js';
+import { InFlightResponses } from './in-flight-responses.js';
 
 export interface StartGatewayOptions {
   client: ServableClient;
   logger: Logger;
   host?: string;
   port?: number;
+  /** How /metrics aggregates across cluster workers. */
+  metrics?: MetricsRouteOptions;
 }
 
 export interface RunningGateway {
   app: FastifyInstance;
   /** `http://host:port` */
   url: string;
-  /** Stops accepting, lets in-flight requests finish up to `shutdownTimeoutMs`, then closes the rest. */
+  /**
+   * Stops accepting; closes idle keep-alive connections at once and each busy one as its response
+   * ends; resolves as soon as nothing is in flight. At `shutdownTimeoutMs`, what still runs ends
+   * with a well-formed error (streams: an SSE error event) and its connection is closed.
+   */
   close(): Promise<void>;
 }
 
@@ -43,27 +52,25 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
       'no gateway keys configured: listening on loopback only, without authentication',
     );
   }
-  const app = createGateway({ client: options.client, logger: options.logger, server });
-  await app.listen({ host: server.host, port: server.port });
+  const app = createGateway({
+    client: options.client,
+    logger: options.logger,
+    server,
+    ...(options.metrics ? { metrics: options.metrics } : {}),
+  });
+  const inFlight = new InFlightResponses(app.server);
+  try {
+    await app.listen({ host: server.host, port: server.port });
+  } catch (error) {
+    await app.close();
+    throw listenError(error, server.host, server.port);
+  }
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : server.port;
   const host = server.host.includes(':') ? `[${server.host}]` : server.host;
   return {
     app,
     url: `http://${host}:${port}`,
-    close: () => closeWithDeadline(app, server.shutdownTimeoutMs),
+    close: () => inFlight.shutdown(() => app.close(), server.shutdownTimeoutMs),
   };
-}
-
-async function closeWithDeadline(app: FastifyInstance, deadlineMs: number): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<void>((resolve) => {
-    timer = setTimeout(() => {
-      app.server.closeAllConnections();
-      resolve();
-    }, deadlineMs);
-    timer.unref();
-  });
-  await Promise.race([app.close(), deadline]);
-  clearTimeout(timer);
 }

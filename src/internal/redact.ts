@@ -31,6 +31,7 @@ export function redactSecrets(text: string, knownSecrets: readonly string[] = []
 /** A bounded, redacted excerpt of an upstream body, safe to keep on an error. */
 export function excerpt(text: string, knownSecrets: readonly string[] = [], max = 512): string {
   // Redact before cutting so a secret straddling the cut is still removed whole.
-  const clean = redactSecrets(text.slice(0, max + 1024), knownSecrets);
+  const longest = knownSecrets.reduce((n, s) => Math.max(n, s.length), 0);
+  const clean = redactSecrets(text.slice(0, max + longest + 1024), knownSecrets);
   return text.length > max ? `${clean.slice(0, max)}… (${text.length} characters in all)` : clean;
 }

@@ -6,7 +6,10 @@ import type { ProviderChatResult } from '../types/response.js';
 import type { StreamChunk } from '../types/stream-chunk.js';
 
 /** A validated request as one provider receives it: `model` is the model this provider must use. */
-export type ProviderRequest = Omit<ParsedChatRequest, 'model' | 'signal' | 'correlationId'> & {
+export type ProviderRequest = Omit<
+  ParsedChatRequest,
+  'model' | 'signal' | 'correlationId' | 'cache'
+> & {
   model: string;
 };
 

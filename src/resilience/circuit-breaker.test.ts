@@ -264,3 +264,39 @@ describe('CircuitBreaker', () => {
     expect(breaker.availableAt()).toBe(clock.now() + 20_000);
   });
 });
+
+describe('CircuitBreaker shared failure counting', () => {
+  it('reports closed-state failures and successes with their version; tripShared opens only that state', async () => {
+    const { CircuitBreaker } = await import('./circuit-breaker.js');
+    const now = { t: 0 };
+    const breaker = new CircuitBreaker({
+      name: 'p',
+      failureThreshold: 5,
+      recoveryTimeoutMs: 1_000,
+      halfOpenMaxCalls: 1,
+      probeTimeoutMs: 1_000,
+      maxCooldownMs: 1_000,
+      clock: { now: () => now.t },
+    });
+    const seen: string[] = [];
+    breaker.setFailureCounter({
+      failure: (v) => seen.push(`f${v}`),
+      success: (v) => seen.push(`s${v}`),
+    });
+    const call = (ok: boolean) => {
+      const permit = breaker.tryAcquire();
+      if (!permit.ok) throw new Error('denied');
+      if (ok) permit.success();
+      else permit.failure();
+    };
+    call(false);
+    call(true);
+    call(false);
+    expect(seen).toEqual(['f0', 's0', 'f0']);
+    expect(breaker.tripShared(7)).toBe(false); // another state's count: ignored
+    expect(breaker.currentState()).toBe('closed');
+    expect(breaker.tripShared(0)).toBe(true);
+    expect(breaker.currentState()).toBe('open');
+    expect(breaker.tripShared(0)).toBe(false);
+  });
+});

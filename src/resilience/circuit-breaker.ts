@@ -69,6 +69,16 @@ export interface ProbeGate {
   release(): void;
 }
 
+/**
+ * Counts a closed circuit's failures beyond this process (a state sync, e.g. in Redis). Never
+ * waits: it reports back through `CircuitBreaker.tripShared` when the shared count reaches the
+ * threshold. `version` names the closed state the call ran under, so counts never cross states.
+ */
+export interface SharedFailureCounter {
+  failure(version: number): void;
+  success(version: number): void;
+}
+
 export interface ApplyRemoteStateOptions {
   /**
    * Also adopt a snapshot whose version equals the local one (a tie between two processes that
@@ -110,6 +120,7 @@ export class CircuitBreaker {
   private probes = new Set<Probe>();
   private listeners: CircuitChangeListener[] = [];
   private probeGate: ProbeGate | undefined;
+  private failureCounter: SharedFailureCounter | undefined;
 
   constructor(options: CircuitBreakerOptions) {
     this.options = options;
@@ -218,6 +229,21 @@ export class CircuitBreaker {
     this.probeGate = gate;
   }
 
+  /** Installs (or, with `undefined`, removes) the cluster-wide failure counter. */
+  setFailureCounter(counter: SharedFailureCounter | undefined): void {
+    this.failureCounter = counter;
+  }
+
+  /**
+   * The shared failure count of the closed state `version` reached the threshold: opens the
+   * circuit (a local decision, broadcast like any other) when that state is still current.
+   */
+  tripShared(version: number): boolean {
+    if (this.state !== 'closed' || this.version !== version) return false;
+    this.decide('open', 'failure_threshold');
+    return true;
+  }
+
   /** Subscribes to state changes; returns the unsubscribe function. */
   onStateChange(listener: CircuitChangeListener): () => void {
     this.listeners.push(listener);
@@ -258,6 +284,7 @@ export class CircuitBreaker {
       this.decide('closed', 'probe_succeeded');
     } else if (this.state === 'closed') {
       this.failures = 0;
+      this.failureCounter?.success(this.version);
     }
   }
 
@@ -267,6 +294,7 @@ export class CircuitBreaker {
     } else if (this.state === 'closed') {
       this.failures += 1;
       if (this.failures >= this.options.failureThreshold) this.decide('open', 'failure_threshold');
+      else this.failureCounter?.failure(this.version);
     }
   }
 

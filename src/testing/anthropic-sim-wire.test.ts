@@ -97,6 +97,30 @@ describe('simulated Anthropic wire, read by the official @anthropic-ai/sdk', () 
     expect(sim.requests[0]?.body).toMatchObject({ stream: true });
   });
 
+  it('sends thinking blocks with their signature, plain and streamed (thinking and signature deltas)', async () => {
+    const reasoning = { text: 'Let me think about this.', signature: 'sig-abc' };
+    sim.enqueue(fault.ok({ content: 'Answer', reasoning }));
+    const message = await client.messages.create(params);
+    expect(message.content).toEqual([
+      { type: 'thinking', thinking: reasoning.text, signature: 'sig-abc' },
+      { type: 'text', text: 'Answer' },
+    ]);
+    sim.enqueue(fault.ok({ content: 'Answer', reasoning }));
+    const stream = client.messages.stream(params);
+    let thinking = '';
+    stream.on('thinking', (delta) => {
+      thinking += delta;
+    });
+    const final = await stream.finalMessage();
+    expect(thinking).toBe(reasoning.text);
+    expect(final.content[0]).toEqual({
+      type: 'thinking',
+      thinking: reasoning.text,
+      signature: 'sig-abc',
+    });
+    expect(final.content[1]).toMatchObject({ type: 'text', text: 'Answer' });
+  });
+
   it('iterates raw stream events (message_start first, message_stop last, pings skipped)', async () => {
     const stream = await client.messages.create({ ...params, stream: true });
     const types: string[] = [];

@@ -1,5 +1,11 @@
 import type { FinishReason } from '../types/finish-reason.js';
-import type { SimAnswer, SimOperation, SimStreamEvent, SimWire } from './sim-wire.js';
+import {
+  cutText,
+  type SimAnswer,
+  type SimOperation,
+  type SimStreamEvent,
+  type SimWire,
+} from './sim-wire.js';
 
 type Body = Record<string, unknown>;
 const asBody = (body: unknown): Body =>
@@ -117,6 +123,15 @@ export class AnthropicSimWire implements SimWire {
     return {
       ...this.messageShell(answer),
       content: [
+        ...(answer.reasoning
+          ? [
+              {
+                type: 'thinking',
+                thinking: answer.reasoning.text,
+                signature: answer.reasoning.signature ?? 'sim-signature',
+              },
+            ]
+          : []),
         ...(answer.content ? [{ type: 'text', text: answer.content }] : []),
         ...answer.toolCalls.map((call) => ({
           type: 'tool_use',
@@ -169,6 +184,25 @@ export class AnthropicSimWire implements SimWire {
     });
     push({ type: 'ping' });
     let index = 0;
+    if (answer.reasoning) {
+      push({
+        type: 'content_block_start',
+        index,
+        content_block: { type: 'thinking', thinking: '', signature: '' },
+      });
+      for (const thinking of cutText(answer.reasoning.text, 8))
+        push({ type: 'content_block_delta', index, delta: { type: 'thinking_delta', thinking } });
+      push({
+        type: 'content_block_delta',
+        index,
+        delta: {
+          type: 'signature_delta',
+          signature: answer.reasoning.signature ?? 'sim-signature',
+        },
+      });
+      push({ type: 'content_block_stop', index });
+      index += 1;
+    }
     if (answer.chunks.length) {
       push({ type: 'content_block_start', index, content_block: { type: 'text', text: '' } });
       for (const text of answer.chunks) {

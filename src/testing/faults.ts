@@ -1,6 +1,13 @@
 import type { FinishReason } from '../types/finish-reason.js';
 import type { ToolCall } from '../types/tool.js';
 
+export interface SimReasoning {
+  text: string;
+  signature?: string;
+  /** Reasoning tokens (counted within the completion tokens). */
+  tokens?: number;
+}
+
 /** A successful answer. Every field is optional: by default the simulator echoes the last user text. */
 export interface OkReply {
   kind: 'ok';
@@ -19,6 +26,11 @@ export interface OkReply {
   endDelayMs?: number;
   /** Streams: write the response body in TCP writes of this many bytes (splits multi-byte characters). */
   writeBytes?: number;
+  /**
+   * The model's reasoning: Anthropic sends it as a thinking block (with the signature), OpenAI
+   * and Gemini report `tokens` as reasoning/thought tokens in usage.
+   */
+  reasoning?: SimReasoning;
   /** Wire-specific extras, read by the wire that knows them (e.g. Gemini `{ blockReason: 'SAFETY' }`). */
   wireExtras?: Record<string, unknown>;
 }

@@ -287,7 +287,7 @@ export class GeminiSimWire implements SimWire {
   private usage(answer: SimAnswer, extras: GeminiSimExtras, final: boolean): Body {
     // Streams report usage in every chunk: the prompt at once, the output counted at the end.
     const candidates = final ? answer.completionTokens : 0;
-    const thoughts = final ? (extras.thoughtsTokenCount ?? 0) : 0;
+    const thoughts = final ? (extras.thoughtsTokenCount ?? answer.reasoning?.tokens ?? 0) : 0;
     return {
       promptTokenCount: answer.promptTokens,
       ...(final ? { candidatesTokenCount: candidates } : {}),

@@ -29,6 +29,16 @@ describe('simulated OpenAI wire, read by the official openai SDK', () => {
     expect(sim.chatCalls).toBe(1);
   });
 
+  it('reports reasoning tokens in the usage details', async () => {
+    sim.enqueue(fault.ok({ content: 'ok', reasoning: { text: '', tokens: 21 } }));
+    const completion = await client.chat.completions.create({
+      model: 'o4-mini',
+      messages: [{ role: 'user', content: 'think' }],
+      reasoning_effort: 'low',
+    });
+    expect(completion.usage?.completion_tokens_details?.reasoning_tokens).toBe(21);
+  });
+
   it('parses tool calls', async () => {
     sim.enqueue(
       fault.ok({

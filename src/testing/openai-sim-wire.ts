@@ -183,6 +183,9 @@ export class OpenAISimWire implements SimWire {
       prompt_tokens: answer.promptTokens,
       completion_tokens: answer.completionTokens,
       total_tokens: answer.promptTokens + answer.completionTokens,
+      ...(answer.reasoning?.tokens
+        ? { completion_tokens_details: { reasoning_tokens: answer.reasoning.tokens } }
+        : {}),
     };
   }
 }

@@ -1,5 +1,6 @@
 import type { FinishReason } from '../types/finish-reason.js';
 import type { ToolCall } from '../types/tool.js';
+import type { SimReasoning } from './faults.js';
 
 /** What the simulator answers with, resolved from a reply and the request. */
 export interface SimAnswer {
@@ -14,6 +15,7 @@ export interface SimAnswer {
   /** Text deltas for a stream. */
   chunks: string[];
   requestId: string;
+  reasoning?: SimReasoning;
   /** The reply's wire-specific extras (OkReply.wireExtras). */
   wireExtras?: Record<string, unknown>;
 }

@@ -313,6 +313,7 @@ export class SimulatedProvider {
         estimateTokens((content ?? '') + JSON.stringify(toolCalls)),
       chunks,
       requestId: `req_sim_${this.port}_${this.counter}`,
+      ...(reply.reasoning ? { reasoning: reply.reasoning } : {}),
       ...(reply.wireExtras ? { wireExtras: reply.wireExtras } : {}),
     };
   }

@@ -1,9 +1,12 @@
 import type { TimeoutPhase } from '../errors/timeout-error.js';
 
+/** A provider deadline, or `queue`: the wait for a pooled connection (ours, not the provider's). */
+export type DeadlinePhase = TimeoutPhase | 'queue';
+
 /** The abort reason of a deadline: tells a timeout from a caller's cancellation. */
 export class DeadlineExpired extends Error {
   constructor(
-    readonly phase: TimeoutPhase,
+    readonly phase: DeadlinePhase,
     readonly timeoutMs: number,
   ) {
     super(`${phase} deadline of ${timeoutMs} ms expired`);
@@ -16,14 +19,14 @@ export class DeadlineExpired extends Error {
  */
 export class CallDeadlines {
   private readonly timers = new Map<
-    TimeoutPhase,
+    DeadlinePhase,
     { timer: NodeJS.Timeout; ms: number; armed: boolean }
   >();
 
   constructor(private readonly abort: (reason: DeadlineExpired) => void) {}
 
   /** Arms (or re-arms from now) the deadline of a phase. Re-arming the same deadline reuses its timer. */
-  start(phase: TimeoutPhase, timeoutMs: number): void {
+  start(phase: DeadlinePhase, timeoutMs: number): void {
     if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) {
       this.stop(phase);
       return;
@@ -47,12 +50,12 @@ export class CallDeadlines {
   }
 
   /** Whether a phase's deadline is armed. */
-  has(phase: TimeoutPhase): boolean {
+  has(phase: DeadlinePhase): boolean {
     return this.timers.get(phase)?.armed ?? false;
   }
 
   /** Disarms a phase. Its timer is kept (a cleared timer cannot be refreshed) and ignored if it fires. */
-  stop(phase: TimeoutPhase): void {
+  stop(phase: DeadlinePhase): void {
     const entry = this.timers.get(phase);
     if (entry) entry.armed = false;
   }

@@ -2,10 +2,12 @@ import { EventEmitter } from 'node:events';
 import type { IncomingHttpHeaders } from 'node:http';
 import { Agent, type Dispatcher } from 'undici';
 import { AbortedError } from '../errors/aborted-error.js';
+import { OverloadedError } from '../errors/overloaded-error.js';
 import { ResponseTooLargeError } from '../errors/response-too-large-error.js';
 import { TimeoutError } from '../errors/timeout-error.js';
 import { CallDeadlines, DeadlineExpired } from './call-deadlines.js';
-import { createConnector } from './create-connector.js';
+import { connectionHook } from './connection-hook.js';
+import { createConnector, type ConnectTracker } from './create-connector.js';
 import {
   mapTransportError,
   type CallTarget,
@@ -26,9 +28,14 @@ export interface HttpRequest {
   body?: string;
   signal?: AbortSignal | undefined;
   target: CallTarget;
-  /** Deadline for the response headers. */
+  /**
+   * Longest wait for a pooled connection (all `maxConnections` busy). Expiry fails the call with an
+   * OverloadedError (`queue_timeout`): our queue, not the provider's fault. None when absent.
+   */
+  queueTimeoutMs?: number | undefined;
+  /** Deadline for the response headers, from the moment the request has a connection. */
   firstByteTimeoutMs: number;
-  /** Deadline of the whole transfer (non-streaming calls only). */
+  /** Deadline of the whole transfer from the moment it has a connection (non-streaming calls only). */
   totalTimeoutMs: number;
   /** Longest wait for the next body chunk. */
   idleTimeoutMs: number;
@@ -78,19 +85,59 @@ class CallSignal extends EventEmitter {
   }
 }
 
-/** One call in flight: its signal, its deadlines and its link to the caller's signal. */
-class Call {
-  readonly signal = new CallSignal();
-  readonly deadlines = new CallDeadlines((reason) => this.signal.abort(reason));
+/**
+ * One call in flight: its signal, its deadlines and its link to the caller's signal. The provider's
+ * deadlines (first byte, total) start when the request gets a connection (`onConnection`, from the
+ * connection hook); until then only the queue deadline runs.
+ */
+class Call extends CallSignal {
+  readonly signal = this;
+  readonly deadlines = new CallDeadlines((reason) => this.onDeadline(reason));
   /** Set by the reader once the protocol's last event arrived (see HttpStreamResponse.complete). */
   completed = false;
+  /** Whether the total deadline applies (non-streaming calls). */
+  withTotal = false;
+  private connected = false;
   private readonly onCallerAbort = (): void => this.signal.abort(this.request.signal?.reason);
 
   constructor(
     readonly request: HttpRequest,
     readonly timeouts: TransportTimeouts,
+    private readonly connects: ConnectTracker,
   ) {
+    super();
     request.signal?.addEventListener('abort', this.onCallerAbort, { once: true });
+  }
+
+  /** Arms the queue deadline: the wait for a pooled connection. */
+  queue(): void {
+    if (this.request.queueTimeoutMs !== undefined) {
+      this.deadlines.start('queue', this.request.queueTimeoutMs);
+    }
+  }
+
+  /** The request is on a connected socket: the queue wait ends, the provider's clock starts. */
+  onConnection(): void {
+    if (this.connected) return;
+    this.connected = true;
+    this.deadlines.stop('queue');
+    const { request } = this;
+    if (this.withTotal) this.deadlines.start('total', request.totalTimeoutMs);
+    // A first-byte deadline no shorter than an armed total deadline could never fire first.
+    const totalFirst = this.withTotal && request.totalTimeoutMs <= request.firstByteTimeoutMs;
+    if (!totalFirst) this.deadlines.start('first_byte', request.firstByteTimeoutMs);
+  }
+
+  private onDeadline(reason: DeadlineExpired): void {
+    if (reason.phase === 'queue') {
+      if (this.connected) return;
+      // A connection is being opened and may be this request's: the connect deadline rules then.
+      if (this.connects.connecting > 0) {
+        this.deadlines.start('queue', this.timeouts.connectMs);
+        return;
+      }
+    }
+    this.signal.abort(reason);
   }
 
   /**
@@ -162,7 +209,14 @@ class Call {
     const { signal } = this;
     if (signal.aborted) {
       const reason: unknown = signal.reason;
-      if (reason instanceof DeadlineExpired) {
+      if (reason instanceof DeadlineExpired && reason.phase === 'queue') {
+        return new OverloadedError('queue_timeout', {
+          provider: this.request.target.provider,
+          retryAfterMs: reason.timeoutMs,
+          cause: error,
+        });
+      }
+      if (reason instanceof DeadlineExpired && reason.phase !== 'queue') {
         return new TimeoutError(reason.phase, reason.timeoutMs, {
           ...this.request.target,
           cause: error,
@@ -186,21 +240,24 @@ class Call {
  */
 export class HttpClient {
   private readonly agent: Agent;
+  private readonly dispatcher: Dispatcher;
   private readonly connectTimeoutMs: number;
+  private readonly connects: ConnectTracker = { connecting: 0 };
 
   constructor(options: HttpClientOptions) {
     this.connectTimeoutMs = options.connectTimeoutMs;
     this.agent = new Agent({
-      connect: createConnector(options.connectTimeoutMs),
+      connect: createConnector(options.connectTimeoutMs, this.connects),
       connections: options.maxConnections,
       keepAliveTimeout: options.keepAliveTimeoutMs ?? 4_000,
     });
+    this.dispatcher = this.agent.compose(connectionHook);
   }
 
   /** Sends a request and reads the whole body (bounded). */
   async request(request: HttpRequest): Promise<HttpResponse> {
     const call = this.begin(request);
-    call.deadlines.start('total', request.totalTimeoutMs);
+    call.withTotal = true;
     try {
       const response = await this.dispatch(call);
       const declared = Number(response.headers['content-length']);
@@ -255,22 +312,23 @@ export class HttpClient {
 
   private begin(request: HttpRequest): Call {
     if (request.signal?.aborted) throw new AbortedError();
-    return new Call(request, {
-      connectMs: this.connectTimeoutMs,
-      firstByteMs: request.firstByteTimeoutMs,
-      idleMs: request.idleTimeoutMs,
-      totalMs: request.totalTimeoutMs,
-    });
+    return new Call(
+      request,
+      {
+        connectMs: this.connectTimeoutMs,
+        firstByteMs: request.firstByteTimeoutMs,
+        idleMs: request.idleTimeoutMs,
+        totalMs: request.totalTimeoutMs,
+      },
+      this.connects,
+    );
   }
 
   private async dispatch(call: Call): Promise<Dispatcher.ResponseData> {
     const { request } = call;
-    // A first-byte deadline no shorter than an armed total deadline could never fire first.
-    const totalFirst =
-      call.deadlines.has('total') && request.totalTimeoutMs <= request.firstByteTimeoutMs;
-    if (!totalFirst) call.deadlines.start('first_byte', request.firstByteTimeoutMs);
+    call.queue();
     try {
-      return await this.agent.request({
+      return await this.dispatcher.request({
         origin: request.url.origin,
         path: `${request.url.pathname}${request.url.search}`,
         method: request.method,
@@ -282,6 +340,7 @@ export class HttpClient {
         bodyTimeout: 0,
       });
     } finally {
+      call.deadlines.stop('queue');
       call.deadlines.stop('first_byte');
     }
   }

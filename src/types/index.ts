@@ -3,6 +3,7 @@ export * from './circuit.js';
 export * from './content-part.js';
 export * from './finish-reason.js';
 export * from './message.js';
+export * from './reasoning.js';
 export * from './request.js';
 export * from './response.js';
 export * from './stream-chunk.js';

@@ -1,5 +1,6 @@
 import type { Attempt } from './attempt.js';
 import type { FinishReason } from './finish-reason.js';
+import type { ReasoningBlock } from './reasoning.js';
 import type { ToolCall } from './tool.js';
 import type { Usage } from './usage.js';
 
@@ -18,6 +19,16 @@ export interface ProviderChatResult {
   requestId?: string;
   /** Provider-specific extras (safety ratings, system fingerprint, ...). */
   providerMetadata?: Record<string, unknown>;
+  /**
+   * The model's reasoning, where the provider returns it (Anthropic thinking blocks with their
+   * signatures). Put it on the assistant message of the next turn to continue a tool-use turn.
+   */
+  reasoning?: ReasoningBlock[];
+  /**
+   * Request fields this provider cannot honour and did not send (unified names, e.g.
+   * `logitBias`, `cacheControl`). Absent when every field was honoured. See `strictParams`.
+   */
+  droppedParams?: string[];
 }
 
 /** The unified response of `chatCompletion`. */

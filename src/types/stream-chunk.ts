@@ -26,6 +26,17 @@ export interface FinishChunk {
   finishReason: FinishReason;
 }
 
+/** A piece of the model's reasoning (not output: it never commits a stream). */
+export interface ReasoningDeltaChunk {
+  type: 'reasoning-delta';
+  /** Thinking text. */
+  delta?: string;
+  /** The signature closing the current thinking block (Anthropic). */
+  signature?: string;
+  /** A whole redacted thinking block (Anthropic). */
+  redactedData?: string;
+}
+
 /** Upstream metadata that is not model output (completion id, model); never commits a stream. */
 export interface ResponseMetadataChunk {
   type: 'response-metadata';
@@ -33,10 +44,17 @@ export interface ResponseMetadataChunk {
   model?: string;
   requestId?: string;
   providerMetadata?: Record<string, unknown>;
+  /** Request fields the provider dropped (see `ChatResponse.droppedParams`). */
+  droppedParams?: string[];
 }
 
 export type StreamChunk =
-  TextDeltaChunk | ToolCallDeltaChunk | UsageChunk | FinishChunk | ResponseMetadataChunk;
+  | TextDeltaChunk
+  | ToolCallDeltaChunk
+  | UsageChunk
+  | FinishChunk
+  | ResponseMetadataChunk
+  | ReasoningDeltaChunk;
 
 /** A chunk that carries model output: the first one commits a stream to its provider. */
 export const isOutputChunk = (chunk: StreamChunk): chunk is TextDeltaChunk | ToolCallDeltaChunk =>

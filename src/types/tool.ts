@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { REQUEST_LIMITS } from './request-limits.js';
 
 /** Function names accepted by every supported provider. */
 export const toolNameSchema = z
@@ -18,7 +19,7 @@ export const toolDefinitionSchema = z.strictObject({
 export type ToolDefinition = z.infer<typeof toolDefinitionSchema>;
 
 export const toolCallSchema = z.strictObject({
-  id: z.string().min(1),
+  id: z.string().min(1).max(REQUEST_LIMITS.maxIdentifierLength),
   type: z.literal('function'),
   function: z.strictObject({
     name: toolNameSchema,

@@ -31,7 +31,7 @@ export function runCli(
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 30_000);
+    const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 150_000);
     child.on('error', reject);
     child.on('close', (code) => {
       clearTimeout(timer);
@@ -91,6 +91,6 @@ export function startServe(
       }
     });
     void exited.then((code) => reject(new Error(`serve exited early (${code}): ${stderr}`)));
-    setTimeout(() => reject(new Error(`serve did not start: ${stderr}`)), 30_000).unref();
+    setTimeout(() => reject(new Error(`serve did not start: ${stderr}`)), 150_000).unref();
   });
 }

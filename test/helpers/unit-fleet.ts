@@ -1,3 +1,4 @@
+import { ProviderLimiter, providerLimits } from '../../src/resilience/provider-limiter.js';
 import { ClientEvents } from '../../src/client/client-events.js';
 import type { AttemptEvent, CooldownEvent } from '../../src/client/event-types.js';
 import type { ProviderSlot, RouteCandidate } from '../../src/client/provider-slot.js';
@@ -90,10 +91,8 @@ export function unitFleet(
   events.on('attempt', (e) => attempts.push(e));
   events.on('cooldown', (e) => cooldowns.push(e));
   const providers = names.map((name) => new ScriptedProvider(name));
-  const slots: ProviderSlot[] = providers.map((provider, index) => ({
-    name: provider.name,
-    provider,
-    breaker: new CircuitBreaker({
+  const slots: ProviderSlot[] = providers.map((provider, index) => {
+    const breaker = new CircuitBreaker({
       name: provider.name,
       failureThreshold: options.failureThreshold ?? 5,
       recoveryTimeoutMs: 60_000,
@@ -101,15 +100,21 @@ export function unitFleet(
       probeTimeoutMs: 60_000,
       maxCooldownMs: 300_000,
       clock,
-    }),
-    priority: index + 1,
-    index,
-    enabled: true,
-    models: [],
-    config: undefined,
-    retry: { ...RETRY, ...options.retry?.[provider.name] },
-    misconfigured: undefined,
-  }));
+    });
+    return {
+      name: provider.name,
+      provider,
+      breaker,
+      limiter: new ProviderLimiter(breaker, providerLimits(undefined)),
+      priority: index + 1,
+      index,
+      enabled: true,
+      models: [],
+      config: undefined,
+      retry: { ...RETRY, ...options.retry?.[provider.name] },
+      misconfigured: undefined,
+    };
+  });
   const candidates: RouteCandidate[] = slots.map((slot) => ({ slot, model: slot.provider.model }));
   const settler = new AttemptSettler({ clock, events, retry: RETRY });
   const newRun = (operation: 'chat' | 'stream' = 'chat'): RequestRun => ({

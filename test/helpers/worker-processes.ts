@@ -14,7 +14,24 @@ export interface WorkerProcess {
 
 /** Forks a real worker process (tsx) and waits until its client is ready. */
 export async function startWorkerProcess(env: Record<string, string>): Promise<WorkerProcess> {
-  const child = fork(SCRIPT, {
+  const { child, ask } = await forkWorker(SCRIPT, env);
+  return {
+    child,
+    burst: async (n) => (await ask<{ providers: string[] }>({ type: 'burst', n })).providers,
+    status: () => ask({ type: 'status' }),
+    kill: (signal) => killWorker(child, signal),
+  };
+}
+
+/** A forked fixture process (tsx) that said it is ready, and how to ask it things over IPC. */
+export async function forkWorker(
+  script: string,
+  env: Record<string, string>,
+): Promise<{
+  child: ChildProcess;
+  ask<T>(command: Record<string, unknown>): Promise<T>;
+}> {
+  const child = fork(script, {
     execArgv: ['--import', 'tsx'],
     env: { ...process.env, ...env },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
@@ -22,7 +39,7 @@ export async function startWorkerProcess(env: Record<string, string>): Promise<W
   const pending = new Map<number, (value: unknown) => void>();
   let next = 0;
   await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('worker did not start')), 15_000);
+    const timer = setTimeout(() => reject(new Error('worker did not start')), 150_000);
     child.once('exit', (code) => reject(new Error(`worker exited with ${code}`)));
     child.on('message', (message: { id?: number; ready?: boolean }) => {
       if (message.ready) {
@@ -41,15 +58,16 @@ export async function startWorkerProcess(env: Record<string, string>): Promise<W
       child.send({ id, ...command });
     });
   };
-  return {
-    child,
-    burst: async (n) => (await ask<{ providers: string[] }>({ type: 'burst', n })).providers,
-    status: () => ask({ type: 'status' }),
-    kill: async (signal = 'SIGTERM') => {
-      if (child.exitCode !== null || child.signalCode !== null) return;
-      const exited = new Promise((resolve) => child.once('exit', resolve));
-      child.kill(signal);
-      await exited;
-    },
-  };
+  return { child, ask };
+}
+
+/** Stops a forked worker and waits for it to exit. */
+export async function killWorker(
+  child: ChildProcess,
+  signal: NodeJS.Signals = 'SIGTERM',
+): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.kill(signal);
+  await exited;
 }

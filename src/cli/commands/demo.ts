@@ -1,21 +1,25 @@
 import { parseArgs } from 'node:util';
 import { FlexiAI } from '../../client/flexiai.js';
 import { FlexiAIError } from '../../errors/flexiai-error.js';
-import { silentLogger } from '../../internal/logger.js';
+import { createLogger, silentLogger } from '../../internal/logger.js';
 import { fault } from '../../testing/faults.js';
 import type { Attempt } from '../../types/attempt.js';
 import { startSimulatedFleet } from '../simulated-fleet.js';
 import { formatTable, style, until } from '../style.js';
-import { EXIT } from '../usage-error.js';
+import { startGateway, type RunningGateway } from '../../gateway/start-gateway.js';
+import { EXIT, UsageError } from '../usage-error.js';
 
-export const demoHelp = `Usage: flexiai demo [--recovery-ms N]
+export const demoHelp = `Usage: flexiai demo [--recovery-ms N] [--port N] [--hold]
 
 Starts three simulated providers (OpenAI, Anthropic and Gemini wire formats) and walks through a
 scripted outage, live: requests failing over, a circuit opening, a rate limit honoured, a stream
 served while the primary is down, and the primary recovering through a half-open probe.
-No account or key needed.
+No account or key needed. The gateway's live dashboard is served while it runs (its URL is
+printed first), so the outage can be watched there too.
 
   --recovery-ms N   how long the open circuit waits before probing (default 3000)
+  --port N          port of the dashboard's gateway on 127.0.0.1 (default: a free one)
+  --hold            keep the dashboard up after the walkthrough, until Ctrl-C
   -h, --help        this text`;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -34,7 +38,12 @@ function describePath(attempts: readonly Attempt[]): string {
 export async function runDemo(argv: string[]): Promise<number> {
   const { values } = parseArgs({
     args: argv,
-    options: { 'recovery-ms': { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    options: {
+      'recovery-ms': { type: 'string' },
+      port: { type: 'string' },
+      hold: { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
     strict: true,
   });
   if (values.help) {
@@ -42,6 +51,9 @@ export async function runDemo(argv: string[]): Promise<number> {
     return EXIT.ok;
   }
   const recoveryMs = Number(values['recovery-ms'] ?? 3000);
+  const port = Number(values.port ?? 0);
+  if (!Number.isInteger(port) || port < 0 || port > 65_535)
+    throw new UsageError('--port must be an integer from 0 to 65535');
   const fleet = await startSimulatedFleet();
   const [openai, claude] = fleet.sims;
   const ai = new FlexiAI(
@@ -53,6 +65,19 @@ export async function runDemo(argv: string[]): Promise<number> {
     { logger: silentLogger, env: false },
   );
   const out = (line: string) => process.stdout.write(`${line}\n`);
+  let gateway: RunningGateway | undefined;
+  try {
+    gateway = await startGateway({
+      client: ai,
+      logger: createLogger({ level: 'silent' }),
+      host: '127.0.0.1',
+      port,
+    });
+  } catch (error) {
+    await ai.close();
+    await fleet.close();
+    throw error;
+  }
   ai.onCircuitStateChange((e) => {
     if (e.from === e.to) {
       if (e.reason === 'cooldown')
@@ -88,6 +113,11 @@ export async function runDemo(argv: string[]): Promise<number> {
         'FlexiAI demo — three simulated providers, priority: sim-openai > sim-claude > sim-gemini',
       ),
     );
+    out(
+      `Live dashboard: ${style.bold(`${gateway.url}/dashboard`)}   (Prometheus metrics: ${gateway.url}/metrics)`,
+    );
+    if (!values.hold) out(style.dim('(it closes with the demo; add --hold to keep it up)'));
+    if (values.hold) await sleep(1_500);
     phase('1. All providers healthy');
     for (let i = 0; i < 3; i += 1) await ask(`hello ${i}`);
 
@@ -142,8 +172,16 @@ export async function runDemo(argv: string[]): Promise<number> {
         })),
       ),
     );
+    if (values.hold) {
+      out(`\nThe dashboard stays up at ${gateway.url}/dashboard. Ctrl-C to exit.`);
+      await new Promise<void>((resolve) => {
+        process.once('SIGINT', resolve);
+        process.once('SIGTERM', resolve);
+      });
+    }
     return EXIT.ok;
   } finally {
+    await gateway.close();
     await ai.close();
     await fleet.close();
   }

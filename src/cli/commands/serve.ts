@@ -3,22 +3,30 @@ import { parseArgs } from 'node:util';
 import { FlexiAI } from '../../client/flexiai.js';
 import { createLogger } from '../../internal/logger.js';
 import { startGateway } from '../../gateway/start-gateway.js';
+import { clusterMetricsPrimary, clusterMetricsWorker } from '../cluster-metrics.js';
 import { describeSource, discoverConfig, type DiscoveredConfig } from '../discover-config.js';
+import { reportError } from '../report-error.js';
 import { SIM_URLS_ENV } from '../simulated-fleet.js';
+import { currentSurroundings, simulatedRefusal } from '../simulated-guard.js';
 import { style } from '../style.js';
 import { EXIT, UsageError } from '../usage-error.js';
+import { superviseWorkers, type WorkerMessage } from '../worker-supervisor.js';
 
-export const serveHelp = `Usage: flexiai serve [--config FILE] [--host H] [--port N] [--workers N]
+export const serveHelp = `Usage: flexiai serve [--config FILE] [--host H] [--port N] [--workers N] [--simulated]
 
 Starts the OpenAI-compatible gateway: POST /v1/chat/completions (plain and stream: true),
-GET /v1/models, GET /health.
+GET /v1/models, GET /metrics (Prometheus), GET /dashboard (live), GET /health, /livez, /readyz.
 
   --config FILE   configuration file (default: flexiai.config.{yaml,yml,json} here, else provider
                   keys from the environment, else simulated providers)
   --host H        interface to bind (default: server.host, 127.0.0.1)
   --port N        port (default: server.port, 4000; 0 picks a free one)
   --workers N     run N worker processes (node:cluster); set sync.backend: redis to share
-                  circuit state between them
+                  circuit state between them. A worker that dies is restarted after a growing
+                  delay; one that cannot start 3 times in a row stops serve with its error
+  --simulated     serve local simulated providers, on purpose (no config or keys needed). With
+                  no providers configured, serve falls back to them only at a terminal, and
+                  refuses under NODE_ENV=production or without a terminal
   -h, --help      this text
 
 SIGTERM or SIGINT drains in-flight requests (up to server.shutdownTimeoutMs), then exits 0.`;
@@ -31,6 +39,7 @@ function parse(argv: string[]) {
       host: { type: 'string' },
       port: { type: 'string' },
       workers: { type: 'string' },
+      simulated: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -43,7 +52,10 @@ function parse(argv: string[]) {
       throw new UsageError(`--${name} must be an integer >= ${min}`);
     return n;
   };
+  if (values.simulated && values.config)
+    throw new UsageError('--simulated and --config exclude each other');
   return {
+    simulated: values.simulated ?? false,
     help: values.help ?? false,
     config: values.config,
     host: values.host,
@@ -70,6 +82,7 @@ function banner(url: string, discovered: DiscoveredConfig, workers: number): str
     `  const client = new OpenAI({ baseURL: '${url}/v1', apiKey: ${keyed ? 'process.env.FLEXIAI_GATEWAY_KEY' : "'unused'"} });`,
     `  const res = await client.chat.completions.create({ model: 'default', messages: [{ role: 'user', content: 'Hello!' }] });`,
     '',
+    `Dashboard: ${url}/dashboard${keyed ? '#key=<gateway key>' : ''}   Metrics: ${url}/metrics`,
     `Health: ${url}/health   Models: ${url}/v1/models   Stop: Ctrl-C`,
   ];
   return `${lines.join('\n')}\n`;
@@ -82,17 +95,66 @@ export async function runServe(argv: string[]): Promise<number> {
     return EXIT.ok;
   }
   if (args.workers > 1 && cluster.isPrimary) return runPrimary(args);
+  if (cluster.isWorker) return runClusterWorker(args);
   return runWorker(args);
+}
+
+/** Configuration discovery for serve, with the guard against serving simulated providers unasked. */
+const discoverServeConfig = (args: ReturnType<typeof parse>): Promise<DiscoveredConfig> =>
+  discoverConfig({
+    configPath: args.config,
+    forceSimulated: args.simulated,
+    refuseSimulated: args.simulated ? undefined : simulatedRefusal(currentSurroundings()),
+  });
+
+/**
+ * A cluster worker: a startup failure (bad configuration, port in use) goes to the primary as a
+ * message, which decides whether to retry or give up, and the IPC channel is let go so the
+ * worker exits instead of lingering.
+ */
+async function runClusterWorker(args: ReturnType<typeof parse>): Promise<number> {
+  try {
+    return await runWorker(args);
+  } catch (error) {
+    const { text, exitCode } = reportError(error);
+    const message: WorkerMessage = {
+      type: 'flexiai:startup-failed',
+      message: text.trim(),
+      exitCode,
+    };
+    await new Promise<void>((resolve) => {
+      if (!process.send || !process.connected) return resolve();
+      process.send(message, undefined, {}, () => resolve());
+    });
+    if (process.connected) process.disconnect();
+    return exitCode;
+  }
 }
 
 /** One gateway in this process (also each cluster worker). */
 async function runWorker(args: ReturnType<typeof parse>): Promise<number> {
-  const discovered = await discoverConfig({ configPath: args.config });
+  const discovered = await discoverServeConfig(args);
   const logger = createLogger({ level: discovered.config.logging.level });
   const client = await FlexiAI.create(discovered.config, { logger, env: false });
-  const gateway = await startGateway({ client, logger, host: args.host, port: args.port });
+  // With --workers, /metrics merges every worker's metrics through the primary.
+  const metrics = cluster.isWorker ? clusterMetricsWorker(() => client.getMetrics()) : undefined;
+  let gateway: Awaited<ReturnType<typeof startGateway>>;
+  try {
+    gateway = await startGateway({
+      client,
+      logger,
+      host: args.host,
+      port: args.port,
+      ...(metrics ? { metrics } : {}),
+    });
+  } catch (error) {
+    // Nothing may keep a process that cannot serve alive (Redis connections, simulators).
+    await client.close();
+    await discovered.fleet?.close();
+    throw error;
+  }
   if (cluster.isPrimary) process.stderr.write(banner(gateway.url, discovered, 1));
-  else process.send?.({ type: 'flexiai:listening', url: gateway.url });
+  else process.send?.({ type: 'flexiai:listening', url: gateway.url } satisfies WorkerMessage);
 
   await new Promise<void>((resolve) => {
     const stop = (): void => resolve();
@@ -111,7 +173,7 @@ async function runWorker(args: ReturnType<typeof parse>): Promise<number> {
 
 /** The cluster primary: starts shared simulated providers if needed, forks and supervises workers. */
 async function runPrimary(args: ReturnType<typeof parse>): Promise<number> {
-  const discovered = await discoverConfig({ configPath: args.config });
+  const discovered = await discoverServeConfig(args);
   const logger = createLogger({ level: discovered.config.logging.level });
   if (discovered.config.sync.backend === 'memory') {
     logger.warn(
@@ -127,29 +189,40 @@ async function runPrimary(args: ReturnType<typeof parse>): Promise<number> {
       gemini: gemini?.baseURL,
     });
   }
-  let stopping = false;
-  let announced = false;
-  const fork = () => {
-    const worker = cluster.fork(env);
-    worker.on('message', (message: { type?: string; url?: string }) => {
-      if (message.type === 'flexiai:listening' && !announced && message.url) {
-        announced = true;
-        process.stderr.write(banner(message.url, discovered, args.workers));
-      }
-    });
-    return worker;
-  };
-  for (let i = 0; i < args.workers; i += 1) fork();
-  cluster.on('exit', (worker, code, signal) => {
-    if (stopping) return;
-    logger.warn({ pid: worker.process.pid, code, signal }, 'worker exited; starting a new one');
-    fork();
+  const metrics = clusterMetricsPrimary(() =>
+    Object.values(cluster.workers ?? {}).filter((w) => w !== undefined),
+  );
+  const supervisor = superviseWorkers({
+    workers: args.workers,
+    fork: () => {
+      const worker = cluster.fork(env);
+      // With --workers, /metrics merges every worker's metrics through the primary.
+      worker.on('message', (message: { type?: string }) => metrics(worker, message));
+      return worker;
+    },
+    logger,
+    onListening: (url) => process.stderr.write(banner(url, discovered, args.workers)),
   });
-  await new Promise<void>((resolve) => {
+  const signalled = new Promise<void>((resolve) => {
     process.once('SIGTERM', resolve);
     process.once('SIGINT', resolve);
   });
-  stopping = true;
+  const outcome = await Promise.race([signalled.then(() => undefined), supervisor.failed]);
+  supervisor.stop();
+  if (outcome) {
+    // A worker cannot start: stop the others, then exit with its error.
+    await stopWorkers();
+    await discovered.fleet?.close();
+    process.stderr.write(`${outcome.message}\n`);
+    return outcome.exitCode || EXIT.requestFailed;
+  }
+  await stopWorkers();
+  await discovered.fleet?.close();
+  return EXIT.ok;
+}
+
+/** SIGTERM to every live worker (each drains its requests), resolved when all have exited. */
+async function stopWorkers(): Promise<void> {
   const workers = Object.values(cluster.workers ?? {}).filter((w) => w !== undefined);
   await Promise.all(
     workers.map(
@@ -161,6 +234,4 @@ async function runPrimary(args: ReturnType<typeof parse>): Promise<number> {
         }),
     ),
   );
-  await discovered.fleet?.close();
-  return EXIT.ok;
 }

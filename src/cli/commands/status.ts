@@ -1,16 +1,26 @@
 import { parseArgs } from 'node:util';
+import type { DashboardFigures } from '../../observability/dashboard-figures.js';
 import { discoverConfig } from '../discover-config.js';
+import { formatFigures } from '../format-figures.js';
 import { formatTable, style, until } from '../style.js';
-import { EXIT } from '../usage-error.js';
+import { EXIT, UsageError } from '../usage-error.js';
 
-export const statusHelp = `Usage: flexiai status [--url URL] [--config FILE] [--json]
+export const statusHelp = `Usage: flexiai status [--url URL] [--config FILE] [--json] [--watch [--interval S]]
 
 Shows every provider of a running gateway: circuit state, failures, open-until, cooldown, health,
-and how circuit state is shared (memory, or Redis and its health).
+and how circuit state is shared (memory, or Redis and its health). With --watch, the dashboard's
+figures, refreshed: request rate, error and failover rates, p50/p99 latency and TTFT, tokens,
+cost, cache hit rate, every provider's circuit and calls, and recent circuit transitions.
+
+The gateway key (when the gateway has keys) is read from FLEXIAI_GATEWAY_KEY, else from the
+configuration's server.apiKeys; it is sent as a header, never printed.
 
   --url URL       the gateway to ask (default: http://<server.host>:<server.port> of the configuration)
   --config FILE   configuration file (default: discovered; see flexiai serve --help)
-  --json          print the raw /health document
+  --json          print the raw /health document (with --watch: the dashboard's figures)
+  --watch         refresh until Ctrl-C
+  --interval S    seconds between refreshes with --watch (default 2)
+  --count N       with --watch, stop after N refreshes
   -h, --help      this text
 
 Exit codes: 0 all providers healthy or degraded, 1 no provider available or gateway unreachable,
@@ -39,6 +49,9 @@ export async function runStatus(argv: string[]): Promise<number> {
       url: { type: 'string' },
       config: { type: 'string' },
       json: { type: 'boolean' },
+      watch: { type: 'boolean' },
+      interval: { type: 'string' },
+      count: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -49,23 +62,38 @@ export async function runStatus(argv: string[]): Promise<number> {
     return EXIT.ok;
   }
   let url = values.url;
-  if (!url) {
+  let key = process.env.FLEXIAI_GATEWAY_KEY || undefined;
+  if (!url || (!key && values.config)) {
     const discovered = await discoverConfig({ configPath: values.config, simulate: false });
-    const { host, port } = discovered.config.server;
-    url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+    const { host, port, apiKeys } = discovered.config.server;
+    url ??= `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+    key ??= apiKeys[0]?.reveal();
   }
-  let health: HealthDocument;
-  try {
-    const res = await fetch(`${url.replace(/\/+$/, '')}/health`, {
-      signal: AbortSignal.timeout(5_000),
-    });
-    health = (await res.json()) as HealthDocument;
-  } catch (error) {
+  const base = url.replace(/\/+$/, '');
+  const headers: Record<string, string> = key ? { authorization: `Bearer ${key}` } : {};
+  const unreachable = (error: unknown): number => {
     const reason = error instanceof Error ? error.message : String(error);
     process.stderr.write(
-      `${style.red('no gateway answering at')} ${url} (${reason}); start one with: flexiai serve\n`,
+      `${style.red('no gateway answering at')} ${base} (${reason}); start one with: flexiai serve\n`,
     );
     return EXIT.requestFailed;
+  };
+  const get = async (path: string): Promise<Response> => {
+    const res = await fetch(`${base}${path}`, { headers, signal: AbortSignal.timeout(5_000) });
+    if (res.status === 401) {
+      throw new UsageError(
+        `the gateway at ${base} needs its key: set FLEXIAI_GATEWAY_KEY (or server.apiKeys in --config)`,
+      );
+    }
+    return res;
+  };
+  if (values.watch) return watch(base, get, values);
+  let health: HealthDocument;
+  try {
+    health = (await (await get('/health')).json()) as HealthDocument;
+  } catch (error) {
+    if (error instanceof UsageError) throw error;
+    return unreachable(error);
   }
   if (values.json) {
     process.stdout.write(`${JSON.stringify(health, null, 2)}\n`);
@@ -93,4 +121,48 @@ export async function runStatus(argv: string[]): Promise<number> {
     );
   }
   return health.status === 'unavailable' ? EXIT.requestFailed : EXIT.ok;
+}
+
+/** `--watch`: the dashboard's figures, redrawn every interval until Ctrl-C (or --count). */
+async function watch(
+  base: string,
+  get: (path: string) => Promise<Response>,
+  values: { interval?: string | undefined; count?: string | undefined; json?: boolean | undefined },
+): Promise<number> {
+  const interval = Number(values.interval ?? 2);
+  if (!Number.isFinite(interval) || interval < 0.2)
+    throw new UsageError('--interval must be a number >= 0.2');
+  const count = values.count === undefined ? Infinity : Number(values.count);
+  if (!Number.isInteger(count) && count !== Infinity)
+    throw new UsageError('--count must be an integer');
+  let stop = false;
+  const onSignal = (): void => {
+    stop = true;
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  try {
+    for (let n = 0; n < count && !stop; n += 1) {
+      let text: string;
+      try {
+        const res = await get('/dashboard/data');
+        if (res.status === 404)
+          throw new UsageError(`${base} serves no dashboard data (an older gateway?)`);
+        const figures = (await res.json()) as DashboardFigures;
+        text = values.json ? `${JSON.stringify(figures)}\n` : formatFigures(base, figures);
+      } catch (error) {
+        if (error instanceof UsageError) throw error;
+        const reason = error instanceof Error ? error.message : String(error);
+        text = `${style.red('no gateway answering at')} ${base} (${reason}); retrying\n`;
+      }
+      const clear = process.stdout.isTTY && !values.json ? '\u001b[2J\u001b[H' : '';
+      process.stdout.write(`${clear}${text}${clear || values.json ? '' : '\n'}`);
+      if (n + 1 < count && !stop)
+        await new Promise((resolve) => setTimeout(resolve, interval * 1000));
+    }
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+  return EXIT.ok;
 }

@@ -5,6 +5,7 @@ import { toPathIssues } from '../../internal/zod-issues.js';
 import type { Attempt } from '../../types/attempt.js';
 import type { ChatRequest } from '../../types/request.js';
 import type { StreamChunk } from '../../types/stream-chunk.js';
+import { CacheExchange } from '../cache-exchange.js';
 import { convertFromOpenAIRequest } from '../convert-from-openai-request.js';
 import {
   completionId,
@@ -13,10 +14,16 @@ import {
   toOpenAICompletion,
   type ChunkContext,
 } from '../convert-to-openai-response.js';
+import { droppedParamsHeader } from '../dropped-params-header.js';
 import { mapErrorToHttp } from '../map-error-to-http.js';
-import { openAIChatRequestSchema, type OpenAIChatRequest } from '../openai-chat-request-schema.js';
+import {
+  openAIChatRequestSchema,
+  UNCARRIED_FIELDS,
+  type OpenAIChatRequest,
+} from '../openai-chat-request-schema.js';
 import { requestKeyId } from '../request-key-id.js';
 import { SseWriter } from '../sse-writer.js';
+import { onShutdownCut } from '../in-flight-responses.js';
 
 /** Upstream calls made (skips excluded), and the compact path for debugging: `a:500,b:ok`. */
 export function attemptHeaders(
@@ -36,6 +43,20 @@ export function attemptHeaders(
   };
 }
 
+/** The OpenAI fields of this request no provider receives; refused instead with strictParams. */
+function uncarriedFields(body: OpenAIChatRequest, strict: boolean): string[] {
+  const present = UNCARRIED_FIELDS.filter((field) => body[field] != null);
+  if (strict && present.length) {
+    throw new ValidationError(
+      present.map((field) => ({
+        path: field,
+        message: 'is not carried to any provider by FlexiAI (strictParams is on)',
+      })),
+    );
+  }
+  return present;
+}
+
 function parseBody(body: unknown): OpenAIChatRequest {
   const parsed = openAIChatRequestSchema.safeParse(body ?? {});
   if (!parsed.success) throw new ValidationError(toPathIssues(parsed.error));
@@ -44,6 +65,7 @@ function parseBody(body: unknown): OpenAIChatRequest {
 
 /** Fires when the client goes away before the response is complete. */
 function onDisconnect(reply: FastifyReply, abort: () => void): void {
+  onShutdownCut(reply.raw, abort);
   reply.raw.once('close', () => {
     if (!reply.raw.writableFinished) abort();
   });
@@ -52,27 +74,44 @@ function onDisconnect(reply: FastifyReply, abort: () => void): void {
 export function registerChatCompletions(app: FastifyInstance, client: ServableClient): void {
   app.post('/v1/chat/completions', async (request: FastifyRequest, reply: FastifyReply) => {
     const body = parseBody(request.body);
-    const unified: ChatRequest = { ...convertFromOpenAIRequest(body), correlationId: request.id };
-    if (body.stream) return streamCompletion(client, request, reply, body, unified);
+    const uncarried = uncarriedFields(body, client.config.server.strictParams);
+    const unified: ChatRequest = {
+      ...convertFromOpenAIRequest(body),
+      correlationId: request.id,
+      ...(client.config.server.strictParams ? { strictParams: true } : {}),
+    };
+    const cache = new CacheExchange(request);
+    if (body.stream)
+      return streamCompletion(client, request, reply, { body, unified, uncarried, cache });
     const controller = new AbortController();
     onDisconnect(reply, () => controller.abort());
-    const response = await client.chatCompletion(
-      { ...unified, signal: controller.signal },
-      { gatewayKeyId: requestKeyId(request) },
-    );
-    void reply.headers(attemptHeaders(response.provider, response.attempts));
+    const sent = cache.apply({ ...unified, signal: controller.signal }, requestKeyId(request));
+    const response = await client.chatCompletion(sent.request, sent.options);
+    void reply.headers({
+      ...attemptHeaders(response.provider, response.attempts),
+      ...droppedParamsHeader([...(response.droppedParams ?? []), ...uncarried]),
+      ...cache.headers(),
+    });
     return toOpenAICompletion(response);
   });
+}
+
+/** What a streamed completion is sent with: the body as received, the request, and what to report. */
+interface StreamParts {
+  body: OpenAIChatRequest;
+  unified: ChatRequest;
+  uncarried: string[];
+  cache: CacheExchange;
 }
 
 async function streamCompletion(
   client: ServableClient,
   request: FastifyRequest,
   reply: FastifyReply,
-  body: OpenAIChatRequest,
-  unified: ChatRequest,
+  { body, unified, uncarried, cache }: StreamParts,
 ): Promise<void> {
-  const stream = client.chatCompletionStream(unified, { gatewayKeyId: requestKeyId(request) });
+  const sent = cache.apply(unified, requestKeyId(request));
+  const stream = client.chatCompletionStream(sent.request, sent.options);
   onDisconnect(reply, () => stream.abort());
   const sse = new SseWriter(reply.raw);
   const context: ChunkContext = {
@@ -82,6 +121,7 @@ async function streamCompletion(
     includeUsage: body.stream_options?.include_usage === true,
   };
   let started = false;
+  let dropped: string[] = uncarried;
   // The response starts only once the stream committed to a provider: a request no provider could
   // start still gets a proper HTTP error status, not a 200 with an error inside.
   const begin = async (): Promise<void> => {
@@ -91,6 +131,8 @@ async function streamCompletion(
     reply.hijack();
     sse.start(200, {
       ...attemptHeaders(committed?.provider, committed?.attempts ?? []),
+      ...droppedParamsHeader(dropped),
+      ...cache.headers(),
       'x-request-id': request.id,
     });
     await sse.send(JSON.stringify(roleChunk(context)));
@@ -99,6 +141,7 @@ async function streamCompletion(
     if (chunk.type === 'response-metadata') {
       if (chunk.id) context.id = completionId(chunk.id);
       if (chunk.model) context.model = chunk.model;
+      if (chunk.droppedParams) dropped = [...chunk.droppedParams, ...uncarried];
       return;
     }
     for (const payload of toOpenAIChunks(chunk, context)) await sse.send(JSON.stringify(payload));

@@ -3,7 +3,8 @@ import type { ServableClient } from '../../client/chat-client.js';
 
 /**
  * Liveness and every provider's circuit state and sync status. 503 when no provider is available
- * (every one open, cooling down, misconfigured or disabled). Needs no gateway key.
+ * (every one open, cooling down, misconfigured or disabled). Needs the gateway key when keys are
+ * configured (it names providers and models); the minimal probes are /livez and /readyz.
  */
 export function registerHealth(app: FastifyInstance, client: ServableClient): void {
   app.get('/health', async (_request, reply) => {

@@ -12,17 +12,21 @@ import type {
 } from '../provider.js';
 import { header } from '../shared/headers.js';
 import { HealthCheckCache } from '../shared/health-check-cache.js';
+import { streamWithDroppedParams, withDroppedParams } from '../shared/dropped-params.js';
 import { mergeProviderOptions } from '../shared/merge-provider-options.js';
-import { parseJsonBody } from '../shared/parse-json-body.js';
-import { parseWire } from '../shared/parse-wire.js';
-import { ProviderHttp, type ProviderHttpCall } from '../shared/provider-http.js';
+import {
+  jsonResponse,
+  postJsonToProvider,
+  streamResponse,
+} from '../shared/post-json-to-provider.js';
+import { ProviderHttp } from '../shared/provider-http.js';
 import type { ErrorMapping } from '../shared/upstream-error.js';
 import { USER_AGENT } from '../shared/version.js';
 import { anthropicMessageSchema } from './anthropic-wire.js';
 import { convertToAnthropicRequest } from './convert-to-anthropic-request.js';
 import {
   ANTHROPIC_REQUEST_ID_HEADER,
-  anthropicErrorObject,
+  anthropicErrorInBody,
   mapAnthropicError,
 } from './map-anthropic-error.js';
 import { mapAnthropicResponse } from './map-anthropic-response.js';
@@ -70,48 +74,43 @@ export class AnthropicProvider implements Provider {
     this.health = new HealthCheckCache(config.healthCheckTtlMs, deps.clock);
   }
 
-  async chat(request: ProviderRequest, options: ProviderCallOptions): Promise<ProviderChatResult> {
-    const target = this.http.target(request.model);
-    const response = await this.http.sendOk(
-      this.messagesCall(request, options, false),
-      this.#errors,
-    );
-    const requestId = header(response.headers, ANTHROPIC_REQUEST_ID_HEADER);
-    const json = parseJsonBody(response.text, target, this.#secrets, response.status);
-    const inBody = anthropicErrorObject(json, {
-      target,
-      secrets: this.#secrets,
-      text: response.text,
-      requestId,
-      where: 'body',
-    });
-    if (inBody) throw inBody;
-    const message = parseWire(anthropicMessageSchema, json, {
-      target,
-      status: response.status,
-      what: 'an Anthropic message',
-      requestId,
-    });
-    return mapAnthropicResponse(message, {
-      requestId,
-      created: Math.floor(this.clock.now() / 1000),
+  chat(request: ProviderRequest, options: ProviderCallOptions): Promise<ProviderChatResult> {
+    const dropped: string[] = [];
+    return postJsonToProvider({
+      ...this.messagesCall(request, options, false, dropped),
+      onSuccess: jsonResponse({
+        schema: anthropicMessageSchema,
+        what: 'an Anthropic message',
+        errorInBody: anthropicErrorInBody,
+        requestIdHeader: ANTHROPIC_REQUEST_ID_HEADER,
+        map: (message, { requestId, now }) =>
+          withDroppedParams(
+            mapAnthropicResponse(message, { requestId, created: Math.floor(now / 1000) }),
+            dropped,
+          ),
+      }),
     });
   }
 
-  async chatStream(
+  chatStream(
     request: ProviderRequest,
     options: ProviderCallOptions,
   ): Promise<AsyncIterable<StreamChunk>> {
-    const target = this.http.target(request.model);
-    const response = await this.http.streamOk(
-      this.messagesCall(request, options, true),
-      this.#errors,
-    );
-    return mapAnthropicStream(decodeSse(response.body), {
-      target,
-      secrets: this.#secrets,
-      requestId: header(response.headers, ANTHROPIC_REQUEST_ID_HEADER),
-      complete: response.complete,
+    const dropped: string[] = [];
+    return postJsonToProvider({
+      ...this.messagesCall(request, options, true, dropped),
+      onSuccess: streamResponse((response, { target }) =>
+        streamWithDroppedParams(
+          mapAnthropicStream(decodeSse(response.body), {
+            target,
+            secrets: this.#secrets,
+            requestId: header(response.headers, ANTHROPIC_REQUEST_ID_HEADER),
+            now: () => this.clock.now(),
+            complete: response.complete,
+          }),
+          dropped,
+        ),
+      ),
     });
   }
 
@@ -129,36 +128,41 @@ export class AnthropicProvider implements Provider {
     return this.http.close();
   }
 
+  /**
+   * The request half of a Messages call: the body (caller phase) and where it goes. The request
+   * fields Anthropic could not honour are pushed onto `dropped` when the body is built.
+   */
   private messagesCall(
     request: ProviderRequest,
     options: ProviderCallOptions,
     stream: boolean,
-  ): ProviderHttpCall {
-    // Throws a ValidationError, before any network call, for what Anthropic cannot express.
-    const converted = convertToAnthropicRequest(request, {
-      defaultMaxTokens: this.config.defaultMaxTokens,
-      anthropicVersion: this.config.anthropicVersion,
-    });
-    if (converted.adjustments.length) {
-      options.logger.debug(
-        { provider: this.name, adjustments: converted.adjustments },
-        'request fields Anthropic does not support were adjusted',
-      );
-    }
-    if (stream) converted.body.stream = true;
-    const body = mergeProviderOptions(
-      converted.body,
-      request.providerOptions,
-      this.type,
-      this.name,
-    );
+    dropped: string[],
+  ) {
     return {
-      url: new URL(`${this.baseURL}/v1/messages`),
-      method: 'POST',
-      headers: stream ? { ...this.#baseHeaders, accept: 'text/event-stream' } : this.#baseHeaders,
-      body: JSON.stringify(body),
-      signal: options.signal,
+      http: this.http,
       model: request.model,
+      signal: options.signal,
+      buildBody: () => {
+        // Throws a ValidationError for what Anthropic cannot express.
+        const converted = convertToAnthropicRequest(request, {
+          defaultMaxTokens: this.config.defaultMaxTokens,
+          anthropicVersion: this.config.anthropicVersion,
+        });
+        if (converted.adjustments.length) {
+          options.logger.debug(
+            { provider: this.name, adjustments: converted.adjustments },
+            'request fields Anthropic does not support were adjusted',
+          );
+        }
+        if (stream) converted.body.stream = true;
+        dropped.push(...converted.droppedParams);
+        return mergeProviderOptions(converted.body, request.providerOptions, this.type, this.name);
+      },
+      endpoint: () => ({
+        url: new URL(`${this.baseURL}/v1/messages`),
+        headers: this.#baseHeaders,
+        errors: this.#errors,
+      }),
     };
   }
 }

@@ -1,9 +1,28 @@
 import type { FieldIssue } from '../../errors/configuration-error.js';
 import { ValidationError } from '../../errors/validation-error.js';
-import { imageMediaTypeSchema, type ContentPart } from '../../types/content-part.js';
+import {
+  imageMediaTypeSchema,
+  type CacheControl,
+  type ContentPart,
+  type TextPart,
+} from '../../types/content-part.js';
 import type { ChatMessage } from '../../types/message.js';
+import type { ReasoningBlock } from '../../types/reasoning.js';
 
-export type AnthropicTextBlock = { type: 'text'; text: string };
+export type AnthropicCacheControl = { type: 'ephemeral'; ttl?: '5m' | '1h' };
+export type AnthropicTextBlock = {
+  type: 'text';
+  text: string;
+  cache_control?: AnthropicCacheControl;
+};
+export type AnthropicDocumentBlock = {
+  type: 'document';
+  source: { type: 'base64'; media_type: string; data: string };
+  title?: string;
+};
+export type AnthropicThinkingBlock =
+  | { type: 'thinking'; thinking: string; signature: string }
+  | { type: 'redacted_thinking'; data: string };
 export type AnthropicImageBlock = {
   type: 'image';
   source: { type: 'base64'; media_type: string; data: string } | { type: 'url'; url: string };
@@ -20,7 +39,12 @@ export type AnthropicToolResultBlock = {
   content: string | AnthropicTextBlock[];
 };
 export type AnthropicBlock =
-  AnthropicTextBlock | AnthropicImageBlock | AnthropicToolUseBlock | AnthropicToolResultBlock;
+  | AnthropicTextBlock
+  | AnthropicImageBlock
+  | AnthropicDocumentBlock
+  | AnthropicThinkingBlock
+  | AnthropicToolUseBlock
+  | AnthropicToolResultBlock;
 
 export interface AnthropicMessageParam {
   role: 'user' | 'assistant';
@@ -28,8 +52,11 @@ export interface AnthropicMessageParam {
 }
 
 export interface ConvertedMessages {
-  /** System messages, lifted out of the conversation and joined in order with a blank line. */
-  system: string | undefined;
+  /**
+   * System messages, lifted out of the conversation and joined in order with a blank line; as
+   * text blocks instead when a part carries cacheControl (which a joined string would lose).
+   */
+  system: string | AnthropicTextBlock[] | undefined;
   messages: AnthropicMessageParam[];
 }
 
@@ -58,8 +85,36 @@ function convertImageUrl(url: string, path: string): AnthropicImageBlock {
   };
 }
 
+const cacheControl = (control: CacheControl | undefined) =>
+  control === undefined ? {} : { cache_control: { ...control } };
+
+const textBlock = (part: TextPart): AnthropicTextBlock => ({
+  type: 'text',
+  text: part.text,
+  ...cacheControl(part.cacheControl),
+});
+
+/** Text parts as blocks (their cacheControl kept), a plain string as one block. */
+const textBlocks = (content: string | readonly TextPart[]): AnthropicTextBlock[] =>
+  typeof content === 'string' ? [{ type: 'text', text: content }] : content.map(textBlock);
+
 function convertPart(part: ContentPart, path: string): AnthropicBlock {
-  if (part.type === 'text') return { type: 'text', text: part.text };
+  if (part.type === 'text') return textBlock(part);
+  if (part.type === 'file') {
+    if ('fileId' in part) {
+      throw new ValidationError([
+        {
+          path: `${path}.fileId`,
+          message: 'Anthropic cannot read OpenAI file ids; send the PDF as base64 data instead',
+        },
+      ]);
+    }
+    return {
+      type: 'document',
+      source: { type: 'base64', media_type: part.mediaType, data: part.data.trim() },
+      ...(part.filename ? { title: part.filename } : {}),
+    };
+  }
   if ('url' in part) return convertImageUrl(part.url, `${path}.url`);
   return {
     type: 'image',
@@ -102,9 +157,10 @@ function toTurn(message: ChatMessage, i: number): AnthropicMessageParam | undefi
             : message.content.map((part, j) => convertPart(part, `messages.${i}.content.${j}`)),
       };
     case 'assistant': {
-      const blocks: AnthropicBlock[] = [];
+      // Thinking blocks lead the turn, as Anthropic returned them; unsigned ones cannot be sent.
+      const blocks: AnthropicBlock[] = (message.reasoning ?? []).flatMap(thinkingBlock);
       if (message.content !== null && message.content !== undefined) {
-        blocks.push({ type: 'text', text: textOf(message.content) });
+        blocks.push(...textBlocks(message.content));
       }
       message.toolCalls?.forEach((call, j) => {
         const path = `messages.${i}.toolCalls.${j}.function.arguments`;
@@ -125,9 +181,7 @@ function toTurn(message: ChatMessage, i: number): AnthropicMessageParam | undefi
             type: 'tool_result',
             tool_use_id: message.toolCallId,
             content:
-              typeof message.content === 'string'
-                ? message.content
-                : message.content.map((part) => ({ type: 'text' as const, text: part.text })),
+              typeof message.content === 'string' ? message.content : textBlocks(message.content),
           },
         ],
       };
@@ -137,11 +191,19 @@ function toTurn(message: ChatMessage, i: number): AnthropicMessageParam | undefi
 const blocksOf = (turn: AnthropicMessageParam): AnthropicBlock[] =>
   typeof turn.content === 'string' ? [{ type: 'text', text: turn.content }] : turn.content;
 
-/** A turn of one text block goes as a plain string; tool results lead a user turn, as Anthropic requires. */
+function thinkingBlock(block: ReasoningBlock): AnthropicThinkingBlock[] {
+  if (block.type === 'redacted-thinking') return [{ type: 'redacted_thinking', data: block.data }];
+  return block.signature === undefined
+    ? []
+    : [{ type: 'thinking', thinking: block.text, signature: block.signature }];
+}
+
+/** A turn of one plain text block goes as a string; tool results lead a user turn, as Anthropic requires. */
 function finish(turn: AnthropicMessageParam): AnthropicMessageParam {
   const blocks = blocksOf(turn);
   const only = blocks[0];
-  if (blocks.length === 1 && only?.type === 'text') return { role: turn.role, content: only.text };
+  if (blocks.length === 1 && only?.type === 'text' && only.cache_control === undefined)
+    return { role: turn.role, content: only.text };
   if (turn.role === 'user') {
     const results = blocks.filter((b) => b.type === 'tool_result');
     if (results.length && results.length < blocks.length) {
@@ -160,11 +222,14 @@ function finish(turn: AnthropicMessageParam): AnthropicMessageParam {
  * blocks dropped (Anthropic refuses them), and consecutive same-role turns merged so roles alternate.
  */
 export function convertToAnthropicMessages(messages: readonly ChatMessage[]): ConvertedMessages {
-  const system: string[] = [];
+  const system: AnthropicTextBlock[] = [];
   const turns: AnthropicMessageParam[] = [];
   messages.forEach((message, i) => {
     if (message.role === 'system') {
-      system.push(textOf(message.content));
+      const blocks = textBlocks(message.content);
+      // Without cacheControl a message's parts join into one text, as before.
+      if (blocks.some((b) => b.cache_control)) system.push(...blocks);
+      else system.push({ type: 'text', text: textOf(message.content) });
       return;
     }
     const turn = toTurn(message, i);
@@ -183,6 +248,9 @@ export function convertToAnthropicMessages(messages: readonly ChatMessage[]): Co
       },
     ]);
   }
-  const joined = system.filter((text) => text !== '').join('\n\n');
+  const blocks = system.filter((block) => block.text !== '');
+  if (blocks.some((block) => block.cache_control))
+    return { system: blocks, messages: turns.map(finish) };
+  const joined = blocks.map((block) => block.text).join('\n\n');
   return { system: joined === '' ? undefined : joined, messages: turns.map(finish) };
 }

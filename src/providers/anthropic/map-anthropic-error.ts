@@ -3,9 +3,9 @@ import { InvalidRequestError } from '../../errors/invalid-request-error.js';
 import { ProviderError, type ProviderErrorOptions } from '../../errors/provider-error.js';
 import { RateLimitError } from '../../errors/rate-limit-error.js';
 import { excerpt } from '../../internal/redact.js';
-import type { CallTarget } from '../../transport/map-transport-error.js';
 import { createHttpError } from '../shared/create-http-error.js';
-import type { UpstreamErrorInput } from '../shared/upstream-error.js';
+import type { ErrorInBody, UpstreamErrorInput } from '../shared/upstream-error.js';
+import { cleanUpstreamField, cleanUpstreamText } from '../shared/upstream-text.js';
 import { header } from '../shared/headers.js';
 import { anthropicErrorBodySchema } from './anthropic-wire.js';
 
@@ -55,29 +55,18 @@ export function mapAnthropicError(input: AnthropicErrorInput): ProviderError {
   });
 }
 
-export interface AnthropicErrorObjectInput {
-  target: CallTarget;
-  secrets: readonly string[];
-  /** The raw JSON text the error object came from. */
-  text: string;
-  requestId: string | undefined;
-  /** Where it was found, for the message. */
-  where: 'body' | 'stream';
-}
-
 /**
  * An Anthropic error object that arrived with HTTP 200: inside a response body, or as a stream
  * `error` event (e.g. `overloaded_error` mid-stream). The provider failed whatever the status says.
  * The class follows `error.type`: rate limit, authentication, invalid request (not retried on this
  * provider), anything else (`overloaded_error`, `api_error`, ...) a retryable provider error.
- * Returns undefined when `json` is not an error object.
+ * Returns undefined when `json` is not an error object. Type and message are redacted and capped.
  */
-export function anthropicErrorObject(
-  json: unknown,
-  input: AnthropicErrorObjectInput,
-): ProviderError | undefined {
-  const fields = fieldsOf(json);
-  if (!fields) return undefined;
+export const anthropicErrorInBody: ErrorInBody = (json, input) => {
+  const raw = fieldsOf(json);
+  if (!raw) return undefined;
+  const fields = { ...raw, type: cleanUpstreamField(raw.type, input.secrets) };
+  const requestId = input.requestId ?? header(input.headers, ANTHROPIC_REQUEST_ID_HEADER);
   const label = [
     input.where === 'stream' ? 'error event in the stream' : 'error inside a 200 response',
     fields.type,
@@ -92,9 +81,9 @@ export function anthropicErrorObject(
     status: 200,
     body: excerpt(input.text, input.secrets),
     ...(fields.type ? { upstreamType: fields.type } : {}),
-    ...(input.requestId ? { requestId: input.requestId } : {}),
+    ...(requestId ? { requestId: cleanUpstreamText(requestId, input.secrets, 256) } : {}),
   };
-  switch (fields.type) {
+  switch (raw.type) {
     case 'rate_limit_error':
       return new RateLimitError(message, options);
     case 'authentication_error':
@@ -108,4 +97,4 @@ export function anthropicErrorObject(
     default:
       return new ProviderError(message, options);
   }
-}
+};

@@ -1,4 +1,5 @@
 import type { ProviderChatResult } from '../../types/response.js';
+import type { ReasoningBlock } from '../../types/reasoning.js';
 import type { ToolCall } from '../../types/tool.js';
 import {
   anthropicTextBlockSchema,
@@ -16,8 +17,8 @@ export interface AnthropicResponseContext {
 
 /**
  * An Anthropic message as the unified result: text blocks joined, `tool_use` blocks as tool calls
- * (their `input` serialised as the JSON arguments text). Thinking and server-tool blocks are not
- * part of the unified result and are left out.
+ * (their `input` serialised as the JSON arguments text), thinking and redacted thinking blocks
+ * as `reasoning` (signature kept, to be sent back). Server-tool blocks are left out.
  */
 export function mapAnthropicResponse(
   message: AnthropicMessage,
@@ -25,7 +26,13 @@ export function mapAnthropicResponse(
 ): ProviderChatResult {
   const texts: string[] = [];
   const toolCalls: ToolCall[] = [];
+  const reasoning: ReasoningBlock[] = [];
   for (const block of message.content) {
+    const thinking = thinkingBlock(block);
+    if (thinking) {
+      reasoning.push(thinking);
+      continue;
+    }
     const text = anthropicTextBlockSchema.safeParse(block);
     if (text.success) {
       texts.push(text.data.text);
@@ -49,9 +56,28 @@ export function mapAnthropicResponse(
     model: message.model,
     content: texts.length ? texts.join('') : null,
     ...(toolCalls.length ? { toolCalls } : {}),
+    ...(reasoning.length ? { reasoning } : {}),
     finishReason: mapAnthropicStopReason(message.stop_reason),
     usage: mapAnthropicUsage(message.usage),
     ...(context.requestId === undefined ? {} : { requestId: context.requestId }),
     ...(Object.keys(metadata).length ? { providerMetadata: metadata } : {}),
   };
+}
+
+/** A thinking or redacted_thinking block as a reasoning block. */
+function thinkingBlock(
+  block: { type: string } & Record<string, unknown>,
+): ReasoningBlock | undefined {
+  if (block.type === 'thinking' && typeof block.thinking === 'string') {
+    return {
+      type: 'thinking',
+      text: block.thinking,
+      ...(typeof block.signature === 'string' && block.signature
+        ? { signature: block.signature }
+        : {}),
+    };
+  }
+  if (block.type === 'redacted_thinking' && typeof block.data === 'string' && block.data)
+    return { type: 'redacted-thinking', data: block.data };
+  return undefined;
 }

@@ -16,7 +16,7 @@ import {
   streamEventTypeSchema,
   type AnthropicUsage,
 } from './anthropic-wire.js';
-import { anthropicErrorObject } from './map-anthropic-error.js';
+import { anthropicErrorInBody } from './map-anthropic-error.js';
 import { mapAnthropicStopReason } from './map-anthropic-stop-reason.js';
 import { mapAnthropicUsage, mergeAnthropicUsage } from './map-anthropic-usage.js';
 
@@ -24,6 +24,8 @@ export interface AnthropicStreamContext {
   target: CallTarget;
   secrets: readonly string[];
   requestId: string | undefined;
+  /** The client's clock (epoch ms); the wall clock when absent. */
+  now?: () => number;
   /** Called at `message_stop`, the protocol's end: the transport may keep the connection for reuse. */
   complete?: () => void;
 }
@@ -58,11 +60,13 @@ export async function* mapAnthropicStream(
   for await (const event of events) {
     if (event.event === 'ping') continue;
     const json = parseEventJson(event.data, context);
-    const errorObject = anthropicErrorObject(json, {
+    const errorObject = anthropicErrorInBody(json, {
       target,
       secrets,
+      headers: {},
       text: event.data,
       requestId,
+      now: context.now?.() ?? Date.now(),
       where: 'stream',
     });
     if (errorObject) throw errorObject;
@@ -117,6 +121,12 @@ export async function* mapAnthropicStream(
               argumentsDelta: JSON.stringify(input),
             };
           }
+        } else if (block.type === 'redacted_thinking' && 'data' in block) {
+          if (typeof block.data === 'string' && block.data)
+            yield { type: 'reasoning-delta', redactedData: block.data };
+        } else if (block.type === 'thinking' && 'thinking' in block) {
+          if (typeof block.thinking === 'string' && block.thinking)
+            yield { type: 'reasoning-delta', delta: block.thinking };
         } else if (
           block.type === 'text' &&
           'text' in block &&
@@ -138,6 +148,12 @@ export async function* mapAnthropicStream(
             tool.sentArguments = true;
             yield { type: 'tool-call-delta', index: tool.index, argumentsDelta: fragment };
           }
+        } else if (delta.type === 'thinking_delta' && 'thinking' in delta) {
+          if (typeof delta.thinking === 'string' && delta.thinking)
+            yield { type: 'reasoning-delta', delta: delta.thinking };
+        } else if (delta.type === 'signature_delta' && 'signature' in delta) {
+          if (typeof delta.signature === 'string' && delta.signature)
+            yield { type: 'reasoning-delta', signature: delta.signature };
         }
         break;
       }
@@ -166,7 +182,7 @@ export async function* mapAnthropicStream(
         yield { type: 'usage', usage: mapAnthropicUsage(usage) };
         return;
       default:
-        // message_start repeated, thinking blocks' events and event types added later: nothing to yield.
+        // message_start repeated and event types added later: nothing to yield.
         break;
     }
   }

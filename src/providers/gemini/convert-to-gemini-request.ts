@@ -2,6 +2,7 @@ import type { FieldIssue } from '../../errors/configuration-error.js';
 import { ValidationError } from '../../errors/validation-error.js';
 import type { ContentPart } from '../../types/content-part.js';
 import type { ChatMessage } from '../../types/message.js';
+import { EFFORT_BUDGET_TOKENS, type ReasoningOption } from '../../types/reasoning.js';
 import type { ResponseFormat } from '../../types/request.js';
 import type { ToolCall, ToolChoice } from '../../types/tool.js';
 import type { ProviderRequest } from '../provider.js';
@@ -53,6 +54,17 @@ function convertParts(content: string | ContentPart[], path: string): GeminiWire
   if (typeof content === 'string') return content === '' ? [] : [{ text: content }];
   return content.flatMap((part, i): GeminiWirePart[] => {
     if (part.type === 'text') return part.text === '' ? [] : [{ text: part.text }];
+    if (part.type === 'file') {
+      if ('fileId' in part) {
+        throw new ValidationError([
+          {
+            path: `${path}.${i}.fileId`,
+            message: 'Gemini cannot read OpenAI file ids; send the PDF as base64 data instead',
+          },
+        ]);
+      }
+      return [{ inlineData: { mimeType: part.mediaType, data: part.data.trim() } }];
+    }
     if ('url' in part) return [imageUrlPart(part.url, `${path}.${i}.url`)];
     return [{ inlineData: { mimeType: part.mediaType, data: part.data } }];
   });
@@ -171,6 +183,17 @@ function convertResponseFormat(format: ResponseFormat): Record<string, unknown> 
   return { responseMimeType: 'application/json', responseJsonSchema: format.jsonSchema.schema };
 }
 
+/**
+ * The unified reasoning option as Gemini's thinkingConfig: a token budget (Gemini 2.5; Gemini 3
+ * still takes it), effort converted to one; `none` or a budget of 0 turns thinking off. Thought
+ * tokens are reported in usage either way.
+ */
+function thinkingConfig(reasoning: ReasoningOption): Record<string, unknown> {
+  if (reasoning.budgetTokens !== undefined) return { thinkingBudget: reasoning.budgetTokens };
+  const effort = reasoning.effort ?? 'medium';
+  return { thinkingBudget: effort === 'none' ? 0 : EFFORT_BUDGET_TOKENS[effort] };
+}
+
 function generationConfig(request: ProviderRequest): Record<string, unknown> {
   const config: Record<string, unknown> = { candidateCount: 1 };
   if (request.temperature !== undefined) config.temperature = request.temperature;
@@ -184,6 +207,7 @@ function generationConfig(request: ProviderRequest): Record<string, unknown> {
   if (request.frequencyPenalty !== undefined) config.frequencyPenalty = request.frequencyPenalty;
   if (request.responseFormat !== undefined)
     Object.assign(config, convertResponseFormat(request.responseFormat));
+  if (request.reasoning !== undefined) config.thinkingConfig = thinkingConfig(request.reasoning);
   return config;
 }
 

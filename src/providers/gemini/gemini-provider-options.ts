@@ -1,20 +1,16 @@
 import type { ProviderOptions } from '../../types/request.js';
-import { mergeProviderOptions } from '../shared/merge-provider-options.js';
+import { mergeProviderOptions, providerOptionsFor } from '../shared/merge-provider-options.js';
 
 const isRecord = (value: unknown): value is Record<string, unknown> =>
   value !== null && typeof value === 'object' && !Array.isArray(value);
 
 /** The options given for this provider: `providerOptions[<type>]`, then `providerOptions[<name>]`. */
-function optionsFor(
+const optionsFor = (
   providerOptions: ProviderOptions | undefined,
   type: string,
   name: string,
-): Record<string, unknown>[] {
-  if (!providerOptions) return [];
-  return [providerOptions[type], name === type ? undefined : providerOptions[name]].filter(
-    isRecord,
-  );
-}
+): Record<string, unknown>[] =>
+  providerOptionsFor(providerOptions, type, name).map((g) => g.options);
 
 /**
  * Thought signatures the caller kept from earlier answers, by tool-call id:

@@ -17,11 +17,15 @@ import type {
   ProviderRequest,
 } from '../provider.js';
 import { header } from '../shared/headers.js';
+import { inCallerPhase } from '../shared/caller-phase.js';
 import { HealthCheckCache } from '../shared/health-check-cache.js';
-import { parseJsonBody } from '../shared/parse-json-body.js';
-import { parseWire } from '../shared/parse-wire.js';
+import {
+  jsonResponse,
+  postJsonToProvider,
+  streamResponse,
+} from '../shared/post-json-to-provider.js';
 import type { ErrorMapping } from '../shared/upstream-error.js';
-import { ProviderHttp, type ProviderHttpCall } from '../shared/provider-http.js';
+import { ProviderHttp } from '../shared/provider-http.js';
 import { USER_AGENT } from '../shared/version.js';
 import { convertToGeminiRequest } from './convert-to-gemini-request.js';
 import { GeminiEndpoint } from './gemini-endpoint.js';
@@ -33,6 +37,8 @@ import {
   type GoogleAuthLoader,
 } from './google-auth-token.js';
 import { geminiErrorInBody, mapGeminiError } from './map-gemini-error.js';
+import { droppedParamsFor } from '../shared/capabilities.js';
+import { streamWithDroppedParams, withDroppedParams } from '../shared/dropped-params.js';
 import { mapGeminiResponse } from './map-gemini-response.js';
 import { mapGeminiStream } from './map-gemini-stream.js';
 import { ThoughtSignatureStore, validatesThoughtSignatures } from './thought-signature-store.js';
@@ -112,41 +118,41 @@ export class GeminiProvider implements Provider {
     }
   }
 
-  async chat(request: ProviderRequest, options: ProviderCallOptions): Promise<ProviderChatResult> {
-    const target = this.http.target(request.model);
-    const { call, secrets } = await this.generateCall(request, options, false);
-    const response = await this.http.sendOk(call, this.errors(secrets));
-    const now = this.clock.now();
-    const json = parseJsonBody(response.text, target, secrets, response.status);
-    const inBody = geminiErrorInBody(json, { ...response, target, secrets, now });
-    if (inBody) throw inBody;
-    const generated = parseWire(geminiResponseSchema, json, {
-      target,
-      status: response.status,
-      what: 'a GenerateContentResponse',
-    });
-    return mapGeminiResponse(generated, {
-      target,
-      secrets,
-      requestId: header(response.headers, 'x-request-id'),
-      now,
-      signatures: this.signatures,
+  chat(request: ProviderRequest, options: ProviderCallOptions): Promise<ProviderChatResult> {
+    return postJsonToProvider({
+      ...this.generateCall(request, options, false),
+      onSuccess: jsonResponse({
+        schema: geminiResponseSchema,
+        what: 'a GenerateContentResponse',
+        errorInBody: geminiErrorInBody,
+        requestIdHeader: 'x-request-id',
+        map: (generated, meta) =>
+          withDroppedParams(
+            mapGeminiResponse(generated, { ...meta, signatures: this.signatures }),
+            droppedParamsFor(this.type, request),
+          ),
+      }),
     });
   }
 
-  async chatStream(
+  chatStream(
     request: ProviderRequest,
     options: ProviderCallOptions,
   ): Promise<AsyncIterable<StreamChunk>> {
-    const target = this.http.target(request.model);
-    const { call, secrets } = await this.generateCall(request, options, true);
-    const response = await this.http.streamOk(call, this.errors(secrets));
-    return mapGeminiStream(decodeSse(response.body), {
-      target,
-      secrets,
-      requestId: header(response.headers, 'x-request-id'),
-      now: () => this.clock.now(),
-      signatures: this.signatures,
+    return postJsonToProvider({
+      ...this.generateCall(request, options, true),
+      onSuccess: streamResponse((response, { target, secrets }) =>
+        streamWithDroppedParams(
+          mapGeminiStream(decodeSse(response.body), {
+            target,
+            secrets,
+            requestId: header(response.headers, 'x-request-id'),
+            now: () => this.clock.now(),
+            signatures: this.signatures,
+          }),
+          droppedParamsFor(this.type, request),
+        ),
+      ),
     });
   }
 
@@ -176,41 +182,32 @@ export class GeminiProvider implements Provider {
     };
   }
 
-  private async generateCall(
-    request: ProviderRequest,
-    options: ProviderCallOptions,
-    stream: boolean,
-  ): Promise<{ call: ProviderHttpCall; secrets: string[] }> {
-    // Convert first: a request this provider cannot express fails before any token or network.
-    const given = thoughtSignaturesFrom(request.providerOptions, this.type, this.name);
-    const converted = convertToGeminiRequest(request, {
-      signatureOf: (id) => given.get(id) ?? this.signatures.get(id),
-      fillMissingSignatures: validatesThoughtSignatures(request.model),
-    });
-    const body = mergeGeminiProviderOptions(
-      converted,
-      request.providerOptions,
-      this.type,
-      this.name,
-    );
-    const url = this.endpoint.call(
-      request.model,
-      stream ? 'streamGenerateContent' : 'generateContent',
-    );
-    const auth = await this.auth(this.http.target(request.model));
+  /** The request half of a generateContent call: the body (caller phase), then URL and token. */
+  private generateCall(request: ProviderRequest, options: ProviderCallOptions, stream: boolean) {
     return {
-      secrets: auth.secrets,
-      call: {
-        url,
-        method: 'POST',
-        headers: {
-          ...this.baseHeaders,
-          ...(stream ? { accept: 'text/event-stream' } : {}),
-          ...auth.headers,
-        },
-        body: JSON.stringify(body),
-        signal: options.signal,
-        model: request.model,
+      http: this.http,
+      model: request.model,
+      signal: options.signal,
+      // Converted first: a request this provider cannot express fails before any token or network.
+      buildBody: () => {
+        const given = thoughtSignaturesFrom(request.providerOptions, this.type, this.name);
+        const converted = convertToGeminiRequest(request, {
+          signatureOf: (id) => given.get(id) ?? this.signatures.get(id),
+          fillMissingSignatures: validatesThoughtSignatures(request.model),
+        });
+        return mergeGeminiProviderOptions(converted, request.providerOptions, this.type, this.name);
+      },
+      endpoint: async () => {
+        // The model is the caller's (`provider/model`): a name the URL cannot hold is the caller's error.
+        const url = inCallerPhase(this.http.target(request.model), () =>
+          this.endpoint.call(request.model, stream ? 'streamGenerateContent' : 'generateContent'),
+        );
+        const auth = await this.auth(this.http.target(request.model));
+        return {
+          url,
+          headers: { ...this.baseHeaders, ...auth.headers },
+          errors: this.errors(auth.secrets),
+        };
       },
     };
   }

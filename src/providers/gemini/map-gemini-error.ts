@@ -1,8 +1,8 @@
 import { AuthenticationError } from '../../errors/authentication-error.js';
 import type { ProviderError } from '../../errors/provider-error.js';
-import { excerpt, redactSecrets } from '../../internal/redact.js';
-import { createHttpError } from '../shared/create-http-error.js';
-import type { UpstreamErrorInput } from '../shared/upstream-error.js';
+import { excerpt } from '../../internal/redact.js';
+import { cleanFacts, createHttpError } from '../shared/create-http-error.js';
+import type { ErrorInBody, UpstreamErrorInput } from '../shared/upstream-error.js';
 import { header } from '../shared/headers.js';
 import { geminiErrorEnvelopeSchema } from './gemini-wire.js';
 
@@ -95,17 +95,16 @@ function mapFacts(input: GeminiErrorInput, body: GeminiErrorFacts | undefined): 
     body?.status === 'UNAUTHENTICATED' ||
     body?.status === 'PERMISSION_DENIED';
   if (authByBody && input.status !== 401 && input.status !== 403 && input.status !== 429) {
-    const label = [`HTTP ${input.status}`, body?.status].filter(Boolean).join(' ');
-    return new AuthenticationError(
-      body?.message ? `${label}: ${redactSecrets(body.message, input.secrets)}` : label,
-      {
-        ...input.target,
-        status: input.status,
-        ...(body?.status ? { upstreamType: body.status } : {}),
-        ...(body?.reason ? { upstreamCode: body.reason } : {}),
-        ...(facts.body === undefined ? {} : { body: facts.body }),
-      },
-    );
+    const clean = cleanFacts(facts);
+    const label = [`HTTP ${input.status}`, clean.upstreamType].filter(Boolean).join(' ');
+    return new AuthenticationError(clean.message ? `${label}: ${clean.message}` : label, {
+      ...input.target,
+      status: input.status,
+      ...(clean.upstreamType ? { upstreamType: clean.upstreamType } : {}),
+      ...(clean.upstreamCode ? { upstreamCode: clean.upstreamCode } : {}),
+      ...(clean.requestId ? { requestId: clean.requestId } : {}),
+      ...(facts.body === undefined ? {} : { body: facts.body }),
+    });
   }
   return createHttpError(facts);
 }
@@ -120,10 +119,7 @@ export function mapGeminiError(input: GeminiErrorInput): ProviderError {
  * says. The embedded code decides the class when it is an HTTP status (503 transient, 429 rate
  * limit, 400 caller); otherwise it counts as a transient provider failure.
  */
-export function geminiErrorInBody(
-  json: unknown,
-  input: Omit<GeminiErrorInput, 'status'>,
-): ProviderError | undefined {
+export const geminiErrorInBody: ErrorInBody = (json, input) => {
   if (json === null || typeof json !== 'object') return undefined;
   const candidate = Array.isArray(json) ? (json[0] as unknown) : json;
   if (candidate === null || typeof candidate !== 'object' || !('error' in candidate))
@@ -132,6 +128,8 @@ export function geminiErrorInBody(
   const body = readGeminiError(candidate);
   const code = body?.code;
   const status = code !== undefined && code >= 400 && code <= 599 ? code : 500;
-  const message = `error inside a 200 response${body?.message ? `: ${body.message}` : ''}`;
+  const where =
+    input.where === 'stream' ? 'error event in the stream' : 'error inside a 200 response';
+  const message = `${where}${body?.message ? `: ${body.message}` : ''}`;
   return mapFacts({ ...input, status }, { ...body, message });
-}
+};

@@ -1,6 +1,6 @@
 import { ContentFilterError } from '../../errors/content-filter-error.js';
 import { MalformedResponseError } from '../../errors/malformed-response-error.js';
-import { redactSecrets } from '../../internal/redact.js';
+import { cleanUpstreamText, MAX_UPSTREAM_IDENTIFIER } from '../shared/upstream-text.js';
 import type { CallTarget } from '../../transport/map-transport-error.js';
 import type { ProviderChatResult } from '../../types/response.js';
 import type { ToolCall } from '../../types/tool.js';
@@ -48,10 +48,10 @@ export function promptBlockedError(
   feedback: GeminiPromptFeedback | null | undefined,
   context: Pick<GeminiResponseContext, 'target' | 'secrets' | 'requestId'>,
 ): ContentFilterError | undefined {
-  const reason = feedback?.blockReason;
-  if (!reason) return undefined;
+  if (!feedback?.blockReason) return undefined;
+  const reason = cleanUpstreamText(feedback.blockReason, context.secrets, MAX_UPSTREAM_IDENTIFIER);
   const detail = feedback.blockReasonMessage
-    ? `: ${redactSecrets(feedback.blockReasonMessage, context.secrets)}`
+    ? `: ${cleanUpstreamText(feedback.blockReasonMessage, context.secrets)}`
     : '';
   return new ContentFilterError(`prompt blocked by the provider (${reason})${detail}`, {
     ...context.target,

@@ -48,7 +48,9 @@ export async function* mapGeminiStream(
       secrets,
       headers: {},
       text: event.data,
+      requestId: context.requestId,
       now: context.now(),
+      where: 'stream',
     });
     if (inStream) throw inStream;
     const chunk = parseEventWire(geminiResponseSchema, json, event.data, {

@@ -1,22 +1,38 @@
 import type { ContentPart } from '../../types/content-part.js';
 import type { ChatMessage } from '../../types/message.js';
 import type { ResponseFormat } from '../../types/request.js';
+import { effortOfBudget } from '../../types/reasoning.js';
 import type { ToolChoice } from '../../types/tool.js';
 import type { ProviderRequest } from '../provider.js';
+import { honours } from '../shared/capabilities.js';
 
 export interface OpenAIRequestOptions {
   /** `max_completion_tokens` for OpenAI itself (required by reasoning models); `max_tokens` for compatible servers. */
   maxTokensField: 'max_completion_tokens' | 'max_tokens';
   /** Compatible servers such as vLLM accept `top_k`; OpenAI rejects it. */
   sendTopK: boolean;
+  /** The provider type (`openai`, `openai-compatible`): decides which optional fields are sent. */
+  providerType: string;
 }
 
 type WireContentPart =
   | { type: 'text'; text: string }
-  | { type: 'image_url'; image_url: { url: string; detail?: 'auto' | 'low' | 'high' } };
+  | { type: 'image_url'; image_url: { url: string; detail?: 'auto' | 'low' | 'high' } }
+  | { type: 'file'; file: { file_id: string } | { filename: string; file_data: string } };
 
 const convertPart = (part: ContentPart): WireContentPart => {
+  // cacheControl is Anthropic's: OpenAI caches prompt prefixes on its own (reported as dropped).
   if (part.type === 'text') return { type: 'text', text: part.text };
+  if (part.type === 'file') {
+    if ('fileId' in part) return { type: 'file', file: { file_id: part.fileId } };
+    return {
+      type: 'file',
+      file: {
+        filename: part.filename ?? 'document.pdf',
+        file_data: `data:${part.mediaType};base64,${part.data}`,
+      },
+    };
+  }
   const url = 'url' in part ? part.url : `data:${part.mediaType};base64,${part.data}`;
   return { type: 'image_url', image_url: part.detail ? { url, detail: part.detail } : { url } };
 };
@@ -112,5 +128,20 @@ export function convertToOpenAIRequest(
   if (request.responseFormat !== undefined)
     body.response_format = convertResponseFormat(request.responseFormat);
   if (request.user !== undefined) body.user = request.user;
+  const type = options.providerType;
+  if (request.reasoning !== undefined) {
+    const { effort, budgetTokens } = request.reasoning;
+    body.reasoning_effort = effort ?? effortOfBudget(budgetTokens ?? 0);
+  }
+  if (request.logitBias !== undefined && honours(type, 'logitBias'))
+    body.logit_bias = request.logitBias;
+  if (request.serviceTier !== undefined && honours(type, 'serviceTier'))
+    body.service_tier = request.serviceTier;
+  if (request.promptCacheKey !== undefined && honours(type, 'promptCacheKey'))
+    body.prompt_cache_key = request.promptCacheKey;
+  if (request.safetyIdentifier !== undefined && honours(type, 'safetyIdentifier'))
+    body.safety_identifier = request.safetyIdentifier;
+  if (request.verbosity !== undefined && honours(type, 'verbosity'))
+    body.verbosity = request.verbosity;
   return body;
 }

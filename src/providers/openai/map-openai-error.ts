@@ -1,21 +1,31 @@
-import type { IncomingHttpHeaders } from 'node:http';
 import { AuthenticationError } from '../../errors/authentication-error.js';
 import { ProviderError } from '../../errors/provider-error.js';
 import { excerpt } from '../../internal/redact.js';
 import { createHttpError } from '../shared/create-http-error.js';
-import type { UpstreamErrorInput } from '../shared/upstream-error.js';
+import type { ErrorInBody, UpstreamErrorInput } from '../shared/upstream-error.js';
+import { cleanUpstreamField, cleanUpstreamText } from '../shared/upstream-text.js';
 import { header } from '../shared/headers.js';
 import { openAIErrorBodySchema } from './openai-wire.js';
 
 export type OpenAIErrorInput = UpstreamErrorInput;
 
-function readErrorBody(text: string): { message?: string; type?: string; code?: string } {
+interface ErrorFields {
+  message?: string;
+  type?: string;
+  code?: string;
+}
+
+function readErrorBody(text: string): ErrorFields {
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch {
     return {};
   }
+  return fieldsOf(json);
+}
+
+function fieldsOf(json: unknown): ErrorFields {
   const parsed = openAIErrorBodySchema.safeParse(json);
   if (!parsed.success) return {};
   const error = parsed.data.error;
@@ -53,25 +63,29 @@ export function mapOpenAIError(input: OpenAIErrorInput): ProviderError {
   return createHttpError(facts);
 }
 
-/** An error object inside a 200 body: the provider failed, whatever the status says. */
-export function errorInSuccessBody(
-  json: unknown,
-  input: Omit<OpenAIErrorInput, 'status' | 'headers'> & { headers: IncomingHttpHeaders },
-): ProviderError | undefined {
+/**
+ * An error object inside a 200 body or a stream event: the provider failed, whatever the status
+ * says. Its message, type and code are redacted of every secret and capped.
+ */
+export const openAIErrorInBody: ErrorInBody = (json, input) => {
   if (json === null || typeof json !== 'object' || !('error' in json)) return undefined;
   const { error } = json as { error: unknown };
   if (error === null || error === undefined) return undefined;
-  const body = readErrorBody(input.text);
+  const fields = fieldsOf(json);
+  const type = cleanUpstreamField(fields.type, input.secrets);
+  const code = cleanUpstreamField(fields.code, input.secrets);
+  const requestId = input.requestId ?? header(input.headers, 'x-request-id');
+  const where =
+    input.where === 'stream' ? 'error event in the stream' : 'error inside a 200 response';
   return new ProviderError(
-    `error inside a 200 response${body.message ? `: ${excerpt(body.message, input.secrets, 300)}` : ''}`,
+    `${where}${fields.message ? `: ${excerpt(fields.message, input.secrets, 300)}` : ''}`,
     {
       ...input.target,
       status: 200,
-      ...(body.type ? { upstreamType: body.type } : {}),
+      ...(type ? { upstreamType: type } : {}),
+      ...(code ? { upstreamCode: code } : {}),
       body: excerpt(input.text, input.secrets),
-      ...(header(input.headers, 'x-request-id')
-        ? { requestId: header(input.headers, 'x-request-id') }
-        : {}),
+      ...(requestId ? { requestId: cleanUpstreamText(requestId, input.secrets, 256) } : {}),
     },
   );
-}
+};

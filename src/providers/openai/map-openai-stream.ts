@@ -3,7 +3,7 @@ import type { CallTarget } from '../../transport/map-transport-error.js';
 import type { SseEvent } from '../../transport/decode-sse.js';
 import type { StreamChunk } from '../../types/stream-chunk.js';
 import { parseEventJson, parseEventWire } from '../shared/parse-stream-event.js';
-import { errorInSuccessBody } from './map-openai-error.js';
+import { openAIErrorInBody } from './map-openai-error.js';
 import { mapOpenAIFinishReason } from './map-openai-finish-reason.js';
 import { mapOpenAIUsage } from './map-openai-response.js';
 import { openAIChatChunkSchema } from './openai-wire.js';
@@ -35,12 +35,14 @@ export async function* mapOpenAIStream(
       return;
     }
     const json = parseEventJson(event.data, context);
-    const inStream = errorInSuccessBody(json, {
+    const inStream = openAIErrorInBody(json, {
       target,
       secrets,
       headers: {},
       text: event.data,
+      requestId: context.requestId,
       now: context.now(),
+      where: 'stream',
     });
     if (inStream) throw inStream;
     const chunk = parseEventWire(openAIChatChunkSchema, json, event.data, {

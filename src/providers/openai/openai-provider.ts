@@ -14,15 +14,20 @@ import type {
   ProviderRequest,
 } from '../provider.js';
 import { header } from '../shared/headers.js';
+import { droppedParamsFor } from '../shared/capabilities.js';
+import { streamWithDroppedParams, withDroppedParams } from '../shared/dropped-params.js';
 import { HealthCheckCache } from '../shared/health-check-cache.js';
 import { mergeProviderOptions } from '../shared/merge-provider-options.js';
-import { parseJsonBody } from '../shared/parse-json-body.js';
-import { parseWire } from '../shared/parse-wire.js';
-import { ProviderHttp, type ProviderHttpCall } from '../shared/provider-http.js';
+import {
+  jsonResponse,
+  postJsonToProvider,
+  streamResponse,
+} from '../shared/post-json-to-provider.js';
+import { ProviderHttp } from '../shared/provider-http.js';
 import type { ErrorMapping } from '../shared/upstream-error.js';
 import { USER_AGENT } from '../shared/version.js';
 import { convertToOpenAIRequest, type OpenAIRequestOptions } from './convert-to-openai-request.js';
-import { errorInSuccessBody, mapOpenAIError } from './map-openai-error.js';
+import { mapOpenAIError, openAIErrorInBody } from './map-openai-error.js';
 import { mapOpenAIResponse } from './map-openai-response.js';
 import { mapOpenAIStream } from './map-openai-stream.js';
 import { openAIChatCompletionSchema } from './openai-wire.js';
@@ -77,44 +82,46 @@ export class OpenAIProvider implements Provider {
     };
     this.requestOptions =
       config.type === 'openai'
-        ? { maxTokensField: 'max_completion_tokens', sendTopK: false }
-        : { maxTokensField: 'max_tokens', sendTopK: true };
+        ? { maxTokensField: 'max_completion_tokens', sendTopK: false, providerType: config.type }
+        : { maxTokensField: 'max_tokens', sendTopK: true, providerType: config.type };
     this.health = new HealthCheckCache(config.healthCheckTtlMs, deps.clock);
   }
 
-  async chat(request: ProviderRequest, options: ProviderCallOptions): Promise<ProviderChatResult> {
-    const target = this.http.target(request.model);
-    const response = await this.http.sendOk(
-      this.completionCall(request, options, false),
-      this.#errors,
-    );
-    const json = parseJsonBody(response.text, target, this.#secrets, response.status);
-    const now = this.clock.now();
-    const inBody = errorInSuccessBody(json, { ...response, target, secrets: this.#secrets, now });
-    if (inBody) throw inBody;
-    const completion = parseWire(openAIChatCompletionSchema, json, {
-      target,
-      status: response.status,
-      what: 'a chat completion',
+  chat(request: ProviderRequest, options: ProviderCallOptions): Promise<ProviderChatResult> {
+    return postJsonToProvider({
+      ...this.completionCall(request, options, false),
+      onSuccess: jsonResponse({
+        schema: openAIChatCompletionSchema,
+        what: 'a chat completion',
+        errorInBody: openAIErrorInBody,
+        requestIdHeader: 'x-request-id',
+        map: (completion, { requestId }) =>
+          withDroppedParams(
+            mapOpenAIResponse(completion, requestId),
+            droppedParamsFor(this.type, request),
+          ),
+      }),
     });
-    return mapOpenAIResponse(completion, header(response.headers, 'x-request-id'));
   }
 
-  async chatStream(
+  chatStream(
     request: ProviderRequest,
     options: ProviderCallOptions,
   ): Promise<AsyncIterable<StreamChunk>> {
-    const target = this.http.target(request.model);
-    const response = await this.http.streamOk(
-      this.completionCall(request, options, true),
-      this.#errors,
-    );
-    return mapOpenAIStream(decodeSse(response.body), {
-      target,
-      secrets: this.#secrets,
-      requestId: header(response.headers, 'x-request-id'),
-      now: () => this.clock.now(),
-      complete: response.complete,
+    return postJsonToProvider({
+      ...this.completionCall(request, options, true),
+      onSuccess: streamResponse((response, { target }) =>
+        streamWithDroppedParams(
+          mapOpenAIStream(decodeSse(response.body), {
+            target,
+            secrets: this.#secrets,
+            requestId: header(response.headers, 'x-request-id'),
+            now: () => this.clock.now(),
+            complete: response.complete,
+          }),
+          droppedParamsFor(this.type, request),
+        ),
+      ),
     });
   }
 
@@ -134,24 +141,21 @@ export class OpenAIProvider implements Provider {
     return this.http.close();
   }
 
-  private completionCall(
-    request: ProviderRequest,
-    options: ProviderCallOptions,
-    stream: boolean,
-  ): ProviderHttpCall {
-    const converted = convertToOpenAIRequest(request, this.requestOptions);
-    if (stream) {
-      converted.stream = true;
-      converted.stream_options = { include_usage: true };
-    }
-    const body = mergeProviderOptions(converted, request.providerOptions, this.type, this.name);
+  /** The request half of a completion call: the body (caller phase) and where it goes. */
+  private completionCall(request: ProviderRequest, options: ProviderCallOptions, stream: boolean) {
     return {
-      url: this.chatURL,
-      method: 'POST',
-      headers: stream ? { ...this.#baseHeaders, accept: 'text/event-stream' } : this.#baseHeaders,
-      body: JSON.stringify(body),
-      signal: options.signal,
+      http: this.http,
       model: request.model,
+      signal: options.signal,
+      buildBody: () => {
+        const converted = convertToOpenAIRequest(request, this.requestOptions);
+        if (stream) {
+          converted.stream = true;
+          converted.stream_options = { include_usage: true };
+        }
+        return mergeProviderOptions(converted, request.providerOptions, this.type, this.name);
+      },
+      endpoint: () => ({ url: this.chatURL, headers: this.#baseHeaders, errors: this.#errors }),
     };
   }
 

@@ -4,16 +4,16 @@ import { InvalidRequestError } from '../../errors/invalid-request-error.js';
 import { ProviderError, type ProviderErrorOptions } from '../../errors/provider-error.js';
 import { RateLimitError } from '../../errors/rate-limit-error.js';
 import { parseRetryAfter } from '../../internal/parse-retry-after.js';
-import { redactSecrets } from '../../internal/redact.js';
 import type { CallTarget } from '../../transport/map-transport-error.js';
 import { detectRefusal } from './detect-refusal.js';
 import { shouldRetryHint } from './headers.js';
+import { cleanUpstreamField, cleanUpstreamText } from './upstream-text.js';
 
 export interface HttpErrorFacts {
   status: number;
   headers: IncomingHttpHeaders;
   target: CallTarget;
-  /** The upstream's message (redacted here). */
+  /** The upstream's message, type and code (redacted of every secret and capped here). */
   message?: string | undefined;
   upstreamType?: string | undefined;
   upstreamCode?: string | undefined;
@@ -29,10 +29,11 @@ export interface HttpErrorFacts {
  * 429 rate limit (with Retry-After), 400/404/413/422 invalid request, anything else a provider error.
  * Every adapter maps its body to these facts and lets this decide the class.
  */
-export function createHttpError(facts: HttpErrorFacts): ProviderError {
+export function createHttpError(raw: HttpErrorFacts): ProviderError {
+  const facts = cleanFacts(raw);
   const { status } = facts;
   const label = [`HTTP ${status}`, facts.upstreamType].filter(Boolean).join(' ');
-  const text = facts.message ? `${label}: ${redactSecrets(facts.message, facts.secrets)}` : label;
+  const text = facts.message ? `${label}: ${facts.message}` : label;
   const retryAfterMs = parseRetryAfter(facts.headers, facts.now);
   const options: ProviderErrorOptions = {
     ...facts.target,
@@ -55,4 +56,16 @@ export function createHttpError(facts: HttpErrorFacts): ProviderError {
     return new InvalidRequestError(text, options);
   }
   return new ProviderError(text, options);
+}
+
+/** Every upstream string of the facts redacted by value and capped (message 8 KB, identifiers 256). */
+export function cleanFacts(facts: HttpErrorFacts): HttpErrorFacts {
+  const { secrets } = facts;
+  return {
+    ...facts,
+    message: facts.message === undefined ? undefined : cleanUpstreamText(facts.message, secrets),
+    upstreamType: cleanUpstreamField(facts.upstreamType, secrets),
+    upstreamCode: cleanUpstreamField(facts.upstreamCode, secrets),
+    requestId: cleanUpstreamField(facts.requestId, secrets),
+  };
 }

@@ -13,7 +13,7 @@ const isSuccess = (status: number): boolean => status >= 200 && status < 300;
 
 type Deadlines = Pick<
   HttpRequest,
-  'firstByteTimeoutMs' | 'totalTimeoutMs' | 'idleTimeoutMs' | 'maxResponseBytes'
+  'queueTimeoutMs' | 'firstByteTimeoutMs' | 'totalTimeoutMs' | 'idleTimeoutMs' | 'maxResponseBytes'
 >;
 
 export interface ProviderHttpCall {
@@ -42,6 +42,7 @@ export class ProviderHttp {
       maxConnections: config.maxConnections,
     });
     this.deadlines = {
+      queueTimeoutMs: config.limits.queueTimeoutMs,
       totalTimeoutMs: config.timeoutMs,
       firstByteTimeoutMs: config.firstByteTimeoutMs ?? config.timeoutMs,
       idleTimeoutMs: config.idleTimeoutMs,

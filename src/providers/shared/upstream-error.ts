@@ -21,3 +21,24 @@ export interface ErrorMapping {
   secrets: readonly string[];
   now: () => number;
 }
+
+/** What every adapter's error-in-200 check receives: a parsed body or stream event, and its context. */
+export interface ErrorInBodyInput {
+  target: CallTarget;
+  /** The provider's credentials, redacted from anything the error keeps. */
+  secrets: readonly string[];
+  /** The raw JSON text the object came from. */
+  text: string;
+  headers: IncomingHttpHeaders;
+  requestId: string | undefined;
+  now: number;
+  /** Where it was found: a 200 response body or a stream event. */
+  where: 'body' | 'stream';
+}
+
+/**
+ * An adapter's check for an error object inside a 2xx body or a stream event (the provider failed,
+ * whatever the status says). Returns the typed error, or undefined when `json` is not one.
+ * Every adapter has one of these with this exact signature: `<provider>ErrorInBody`.
+ */
+export type ErrorInBody = (json: unknown, input: ErrorInBodyInput) => Error | undefined;

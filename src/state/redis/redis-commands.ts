@@ -5,6 +5,7 @@ import type { RedisConnection } from './redis-connection.js';
 import type { RedisKeys } from './redis-keys.js';
 import {
   CLAIM_PROBE_LUA,
+  COUNT_FAILURE_LUA,
   EXTEND_CLAIM_LUA,
   HEARTBEAT_LUA,
   WRITE_RECORD_LUA,
@@ -18,6 +19,7 @@ interface ScriptCommands {
   flexiaiClaimProbe(...args: (string | number)[]): Promise<ScriptReply>;
   flexiaiExtendClaim(...args: (string | number)[]): Promise<number>;
   flexiaiHeartbeat(...args: (string | number)[]): Promise<number>;
+  flexiaiCountFailure(...args: (string | number)[]): Promise<number>;
 }
 
 function defineScripts(client: RedisClient): RedisClient & ScriptCommands {
@@ -25,6 +27,7 @@ function defineScripts(client: RedisClient): RedisClient & ScriptCommands {
   client.defineCommand('flexiaiClaimProbe', { lua: CLAIM_PROBE_LUA });
   client.defineCommand('flexiaiExtendClaim', { numberOfKeys: 1, lua: EXTEND_CLAIM_LUA });
   client.defineCommand('flexiaiHeartbeat', { numberOfKeys: 1, lua: HEARTBEAT_LUA });
+  client.defineCommand('flexiaiCountFailure', { numberOfKeys: 1, lua: COUNT_FAILURE_LUA });
   return client as RedisClient & ScriptCommands;
 }
 
@@ -108,6 +111,18 @@ export class RedisCommands {
         Math.ceil(options.ttlMs),
       ),
     );
+  }
+
+  /** Counts one failure of the closed state `version`; returns the cluster-wide count in the window. */
+  async countFailure(provider: string, version: number, windowMs: number): Promise<number> {
+    return this.connection.run(() =>
+      this.client.flexiaiCountFailure(this.keys.failures(provider, version), Math.ceil(windowMs)),
+    );
+  }
+
+  /** A success ends the streak: the cluster-wide count of the closed state starts over. */
+  async resetFailures(provider: string, version: number): Promise<void> {
+    await this.connection.run(() => this.client.del(this.keys.failures(provider, version)));
   }
 
   /** Refreshes this worker in the registry; returns the number of live workers. */

@@ -9,6 +9,8 @@ export interface RedisKeys {
   versionFloor(provider: string): string;
   /** Slot `slot` of the cluster-wide probe lock for the open state `version`. */
   probe(provider: string, version: number, slot: number): string;
+  /** Failures counted cluster-wide against the closed state `version`. */
+  failures(provider: string, version: number): string;
   /** Sorted set of live workers, scored by their last heartbeat (Redis time). */
   readonly workers: string;
   readonly channel: string;
@@ -19,6 +21,7 @@ export function createRedisKeys(prefix: string, channel?: string): RedisKeys {
     state: (provider) => `${prefix}circuit:{${provider}}`,
     versionFloor: (provider) => `${prefix}circuit-version:{${provider}}`,
     probe: (provider, version, slot) => `${prefix}probe:{${provider}}:${version}:${slot}`,
+    failures: (provider, version) => `${prefix}failures:{${provider}}:${version}`,
     workers: `${prefix}workers`,
     channel: channel ?? `${prefix}circuit-events`,
   };

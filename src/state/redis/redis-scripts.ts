@@ -107,3 +107,13 @@ if redis.call('GET', KEYS[1]) == ARGV[1] then
 end
 return 0
 `;
+
+/**
+ * One failure of a closed circuit, counted cluster-wide: INCR, with the window set by the first.
+ * KEYS: the failure counter. ARGV: window ms. Returns the count within the window.
+ */
+export const COUNT_FAILURE_LUA = `
+local n = redis.call('INCR', KEYS[1])
+if n == 1 or redis.call('PTTL', KEYS[1]) < 0 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
+return n
+`;

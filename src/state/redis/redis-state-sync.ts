@@ -23,6 +23,7 @@ import { decodeStoredRecord, decodeSyncMessage } from '../sync-message.js';
 import { createWorkerId } from '../worker-id.js';
 import { RedisCommands } from './redis-commands.js';
 import { RedisConnection } from './redis-connection.js';
+import { RedisFailureCounter } from './redis-failure-counter.js';
 import { createRedisKeys, type RedisKeys } from './redis-keys.js';
 
 export interface RedisStateSyncOptions {
@@ -143,6 +144,19 @@ export class RedisStateSync implements CircuitStateSync {
       unsubscribe: breaker.onStateChange((event) => this.onLocalChange(tracked, event)),
     };
     breaker.setProbeGate(tracked.gate);
+    if (this.config.failureCounting === 'cluster') {
+      breaker.setFailureCounter(
+        new RedisFailureCounter({
+          provider,
+          breaker,
+          commands: this.commands,
+          clock: this.clock,
+          windowMs: this.config.failureWindowMs,
+          healthy: () => this.connection.healthy(),
+          defer: (task) => this.defer(task),
+        }),
+      );
+    }
     this.tracked.set(provider, tracked);
     if (this.connection.healthy()) this.defer(() => this.resync());
   }
@@ -191,6 +205,7 @@ export class RedisStateSync implements CircuitStateSync {
       clearTimeout(tracked.claimTimer);
       tracked.unsubscribe();
       tracked.breaker.setProbeGate(undefined);
+      tracked.breaker.setFailureCounter(undefined);
     }
     await this.started;
     if (this.connection.healthy()) await this.commands.leave().catch(() => undefined);

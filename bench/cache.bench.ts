@@ -1,0 +1,116 @@
+import type { FlexiAIConfigInput } from '../src/config/config-schema.js';
+import { FlexiAI, silentLogger } from '../src/index.js';
+import type { Provider } from '../src/providers/provider.js';
+import { fmt, interleave, summarize } from './stats.js';
+import type { BenchTable } from './table.js';
+import { startUpstreams } from './upstream-process.js';
+
+const system = { role: 'system' as const, content: 'You are terse.' };
+
+/**
+ * The response cache in the library, end to end through `chatCompletion`:
+ * - a memory hit (the same request again) against the target of 20 µs at p50;
+ * - a miss (a request never seen: key, lookup, upstream call, store) against the same call on a
+ *   client without a cache, target: at most 5 µs added at p50.
+ * Sequential calls, variants interleaved in blocks of 100 after warm-ups; the upstream is the
+ * simulated OpenAI provider in a child process.
+ */
+export async function runCacheBench(options = { iterations: 5_000 }): Promise<BenchTable[]> {
+  const upstream = await startUpstreams(1);
+  const [baseURL] = upstream.baseURLs as [string];
+  const config = (cache: boolean): FlexiAIConfigInput => ({
+    providers: [
+      { name: 'sim', type: 'openai-compatible', baseURL, apiKey: 'sk-bench', model: 'sim-model' },
+    ],
+    ...(cache ? { cache: { backend: 'memory' as const, maxEntries: 100_000 } } : {}),
+  });
+  const plain = new FlexiAI(config(false), { logger: silentLogger, env: false });
+  const cached = new FlexiAI(config(true), { logger: silentLogger, env: false });
+  // An in-process provider (no network, a fixed answer): isolates what the cache itself costs.
+  for (const client of [plain, cached]) client.registerProvider(instantProvider());
+  const hitRequest = {
+    messages: [system, { role: 'user' as const, content: 'Say hello in five words.' }],
+  };
+  await cached.chatCompletion(hitRequest);
+  // Unique prompts of the same length for both miss variants.
+  let n = 0;
+  const fresh = () => ({
+    messages: [
+      system,
+      { role: 'user' as const, content: `Say hello #${(n += 1).toString(36).padStart(6, '0')}` },
+    ],
+  });
+  const local = (request: ReturnType<typeof fresh>) => ({ ...request, model: 'local' });
+  const cpuUs: Record<string, number> = {};
+  const samples = await interleave(
+    {
+      noCache: () => plain.chatCompletion(fresh()),
+      miss: () => cached.chatCompletion(fresh()),
+      hit: () => cached.chatCompletion(hitRequest),
+      localNoCache: () => plain.chatCompletion(local(fresh())),
+      localMiss: () => cached.chatCompletion(local(fresh())),
+    },
+    { warmup: 1_000, iterations: options.iterations, block: 100, cpuUs },
+  );
+  const stats = cached.getCacheStats();
+  await Promise.all([plain.close(), cached.close(), upstream.close()]);
+  if (!stats || stats.hits < options.iterations) throw new Error('the hit variant did not hit');
+
+  const s = {
+    noCache: summarize(samples.noCache ?? []),
+    miss: summarize(samples.miss ?? []),
+    hit: summarize(samples.hit ?? []),
+    localNoCache: summarize(samples.localNoCache ?? []),
+    localMiss: summarize(samples.localMiss ?? []),
+  };
+  const row = (name: string, key: keyof typeof s, base: keyof typeof s = 'noCache') => ({
+    variant: name,
+    n: s[key].n,
+    p50: fmt(s[key].p50),
+    p99: fmt(s[key].p99),
+    mean: fmt(s[key].mean),
+    'added p50 vs no cache': key === base ? '' : fmt(s[key].p50 - s[base].p50),
+    'CPU/call': fmt(cpuUs[key] ?? 0),
+    'added CPU': key === base ? '' : fmt((cpuUs[key] ?? 0) - (cpuUs[base] ?? 0)),
+  });
+  return [
+    {
+      title:
+        'Cache: memory hit end to end (target: < 20 µs p50); miss over no cache (target: <= 5 µs added p50)',
+      note: 'Sequential chatCompletion calls; the miss variants send a new prompt each call (same length) to a simulated upstream in a child process; the hit variant repeats one request. Interleaved blocks of 100 after 1,000 warm-up calls each.',
+      rows: [
+        row('no cache (baseline)', 'noCache'),
+        row('cache miss (+store)', 'miss'),
+        row('cache hit (memory)', 'hit'),
+      ],
+    },
+    {
+      title: 'Cache: miss over no cache with an in-process provider (no network: the cache alone)',
+      note: 'The same two miss variants, routed to a provider object that answers at once, so the difference is the cache’s own work (key, lookup, single-flight, encode, store) without upstream noise.',
+      rows: [
+        row('no cache (baseline)', 'localNoCache', 'localNoCache'),
+        row('cache miss (+store)', 'localMiss', 'localNoCache'),
+      ],
+    },
+  ];
+}
+
+/** A provider that answers every call at once with a fixed completion. */
+function instantProvider(): Provider {
+  let id = 0;
+  return {
+    name: 'local',
+    type: 'custom',
+    model: 'local-model',
+    chat: async (request) => ({
+      id: `local-${(id += 1)}`,
+      created: 1_700_000_000,
+      model: request.model,
+      content: 'Hello from the in-process provider.',
+      finishReason: 'stop',
+      usage: { promptTokens: 12, completionTokens: 7, totalTokens: 19 },
+    }),
+    healthCheck: async () => ({ ok: true, checkedAt: Date.now(), latencyMs: 0 }),
+    close: async () => undefined,
+  };
+}
