@@ -46,10 +46,12 @@ export class ChatExecutor {
   async chat(input: ChatRequest, ctx: RequestContext): Promise<ChatResponse> {
     const run = recordOf(ctx);
     const request = ensureParsed(input, run);
+    const { router } = this.options.fleet;
     const candidates = checkRouteCapabilities(
       request,
-      this.options.fleet.router.resolve(request.model),
+      router.candidatesFor(request.model, this.options.random),
     );
+    run.failoverOn = router.policy(request.model)?.failoverOn;
     const { signal, correlationId: _id, model: _model, cache: _cache, ...rest } = request;
     const lease = await this.options.admission.enter(signal);
     const started = performance.now();
@@ -82,10 +84,14 @@ export class ChatExecutor {
   stream(input: ChatRequest, ctx: RequestContext): ChatStream {
     const run = recordOf(ctx);
     const request = ensureParsed(input, run);
+    const { router } = this.options.fleet;
     const candidates = checkRouteCapabilities(
       request,
-      this.options.fleet.router.resolve(request.model).filter((c) => c.slot.provider.chatStream),
+      router
+        .candidatesFor(request.model, this.options.random)
+        .filter((c) => c.slot.provider.chatStream),
     );
+    run.failoverOn = router.policy(request.model)?.failoverOn;
     if (candidates.length === 0) {
       throw new ConfigurationError(
         `No provider for model "${request.model ?? 'default'}" supports streaming`,

@@ -18,7 +18,8 @@ export interface AttemptEvent {
   model: string;
   outcome: 'ok' | 'error' | 'skipped';
   /** Why a failed call failed, as the failover loop treats it; only `transient` counts against the circuit. */
-  failureClass?: FailureClass;
+  /** How the failure was treated; `refusal`: a refusal the route fails over on (`failoverOn`). */
+  failureClass?: FailureClass | 'refusal';
   /** The FlexiAI error code of a failed call. */
   code?: string;
   /** The upstream HTTP status, when one arrived. */

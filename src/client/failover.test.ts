@@ -5,6 +5,7 @@ import { AuthenticationError } from '../errors/authentication-error.js';
 import { InvalidRequestError } from '../errors/invalid-request-error.js';
 import { ProviderError } from '../errors/provider-error.js';
 import { RateLimitError } from '../errors/rate-limit-error.js';
+import type { RefusalKind } from '../errors/refusal-kind.js';
 import { RETRY, unitFleet } from '../../test/helpers/unit-fleet.js';
 import { runFailover } from './failover.js';
 
@@ -12,7 +13,15 @@ const err500 = (provider: string) =>
   new ProviderError('boom', { provider, model: `model-${provider}`, status: 500 });
 
 function loop(fleet: ReturnType<typeof unitFleet>, signal?: AbortSignal) {
-  const run = fleet.newRun();
+  return loopWith(fleet, undefined, signal);
+}
+
+function loopWith(
+  fleet: ReturnType<typeof unitFleet>,
+  failoverOn: ReadonlySet<RefusalKind> | undefined,
+  signal?: AbortSignal,
+) {
+  const run = { ...fleet.newRun(), failoverOn };
   const promise = runFailover({
     candidates: fleet.candidates,
     retry: RETRY,
@@ -138,5 +147,86 @@ describe('runFailover (no sockets, fake clock)', () => {
     controller.abort();
     expect(AbortedError.isInstance(await outcome)).toBe(true);
     expect(fleet.providers[0]?.calls).toBe(1);
+  });
+
+  it("caps each provider's calls by its own retry.maxAttempts (providers[].retry over the global one)", async () => {
+    const fleet = unitFleet(['a', 'b'], {
+      retry: { a: { maxAttempts: 1 }, b: { maxAttempts: 4 } },
+    });
+    for (const p of fleet.providers)
+      p.next(...Array.from({ length: 5 }, () => ({ throw: err500(p.name) })));
+    const { promise } = loop(fleet);
+    const settledError = promise.catch((e: unknown) => e);
+    await fleet.clock.runAll();
+    expect(AllProvidersFailedError.isInstance(await settledError)).toBe(true);
+    // `a` is called once, `b` on every one of its four passes; RETRY.maxAttempts (3) is not the cap.
+    expect(fleet.providers.map((p) => p.calls)).toEqual([1, 4]);
+  });
+
+  describe('opt-in failover triggers (routes.<r>.failoverOn)', () => {
+    const tooLong = (provider: string) =>
+      new InvalidRequestError('prompt is too long', {
+        provider,
+        model: `model-${provider}`,
+        status: 400,
+        refusal: 'context_length',
+      });
+    const withWindows = (fleet: ReturnType<typeof unitFleet>, windows: (number | undefined)[]) =>
+      fleet.slots.forEach((slot, i) =>
+        Object.assign(slot, { config: { contextWindow: windows[i] } }),
+      );
+    const refusing = (failoverOn: RefusalKind[]) => {
+      const fleet = unitFleet(['small', 'same', 'large']);
+      withWindows(fleet, [8_000, 8_000, 128_000]);
+      fleet.providers[0]?.next({ throw: tooLong('small') });
+      const { run, promise } = loopWith(fleet, new Set(failoverOn));
+      return { fleet, run, promise };
+    };
+
+    it('a context-length refusal moves to a larger-context candidate, skipping one no larger, with no circuit cost', async () => {
+      const { fleet, run, promise } = refusing(['context_length']);
+      const { value, attempt } = await promise;
+      expect(value.content).toBe('(large) ok');
+      expect(attempt.candidate.slot.name).toBe('large');
+      expect(fleet.providers.map((p) => p.calls)).toEqual([1, 0, 1]);
+      expect(run.attempts.map((a) => [a.provider, a.skipped ?? (a.ok ? 'ok' : 'fail')])).toEqual([
+        ['small', 'fail'],
+        ['same', 'context_window'],
+      ]);
+      expect(fleet.slots[0]?.breaker.snapshot().failures).toBe(0);
+      expect(fleet.attempts[0]?.failureClass).toBe('refusal');
+    });
+
+    it('without the trigger the caller gets the refusal as before, and no other provider is called', async () => {
+      const { fleet, promise } = refusing([]);
+      const error = await promise.catch((e: unknown) => e);
+      expect(InvalidRequestError.isInstance(error)).toBe(true);
+      expect((error as InvalidRequestError).refusal).toBe('context_length');
+      expect(fleet.providers.map((p) => p.calls)).toEqual([1, 0, 0]);
+    });
+
+    it('a trigger for another kind does not move a context-length refusal', async () => {
+      const { fleet, promise } = refusing(['content_filter']);
+      expect(InvalidRequestError.isInstance(await promise.catch((e: unknown) => e))).toBe(true);
+      expect(fleet.providers.map((p) => p.calls)).toEqual([1, 0, 0]);
+    });
+
+    it('many refusals never open the refusing circuit', async () => {
+      const fleet = unitFleet(['a', 'b'], { failureThreshold: 2 });
+      for (let i = 0; i < 5; i += 1) {
+        fleet.providers[0]?.next({
+          throw: new InvalidRequestError('blocked', {
+            provider: 'a',
+            model: 'model-a',
+            status: 400,
+            refusal: 'content_filter',
+          }),
+        });
+        const { value } = await loopWith(fleet, new Set<RefusalKind>(['content_filter'])).promise;
+        expect(value.content).toBe('(b) ok');
+      }
+      expect(fleet.slots[0]?.breaker.snapshot().state).toBe('closed');
+      expect(fleet.slots[0]?.breaker.snapshot().failures).toBe(0);
+    });
   });
 });

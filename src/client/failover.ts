@@ -3,10 +3,12 @@ import { AbortedError } from '../errors/aborted-error.js';
 import { FlexiAIError } from '../errors/flexiai-error.js';
 import { isRetryable } from '../errors/is-retryable.js';
 import { ProviderError } from '../errors/provider-error.js';
+import { refusalOf } from '../errors/refusal-kind.js';
 import type { Clock } from '../internal/clock.js';
 import { sleep } from '../internal/sleep.js';
 import { allProvidersFailed } from '../resilience/all-providers-failed.js';
 import { fullJitterBackoff } from '../resilience/backoff.js';
+import { contextWindowOf } from './context-windows.js';
 import type { ProviderSlot, RouteCandidate } from './provider-slot.js';
 import type { AttemptSettler, OpenAttempt, RequestRun } from './settle-attempt.js';
 
@@ -34,12 +36,15 @@ export interface FailoverResult<T> {
  * it waits, on the client's clock, until the earliest provider becomes available (Retry-After),
  * plus a full-jitter backoff — so the requests that met one cooldown do not all come back the
  * moment it ends — but never for a provider further away than `maxDelayMs`, nor past the retry
- * budget: then it fails fast with `retryAfterMs`. At most `maxAttempts` passes, so no provider
- * gets more than `maxAttempts` calls per request.
+ * budget: then it fails fast with `retryAfterMs`. No provider gets more than its own
+ * `maxAttempts` calls per request (`providers[].retry` over the global `retry`); the loop ends when
+ * no candidate has calls left (at most the largest maxAttempts passes). Backoff and budget come from the request-wide `retry`.
  *
  * Every failure is settled by the AttemptSettler, which decides what it costs the provider; the
  * loop only acts on the verdict: caller errors and aborts end the request at once, 401/403 exclude
- * the provider for this request, a failure that says not to retry excludes it too.
+ * the provider for this request, a failure that says not to retry excludes it too. A refusal the
+ * route fails over on (`failoverOn`) excludes the provider and moves on with no circuit cost; for
+ * a context-length refusal, candidates with no larger context window are passed over too.
  */
 export async function runFailover<T>(options: FailoverOptions<T>): Promise<FailoverResult<T>> {
   const { candidates, retry, clock, settler, run } = options;
@@ -47,11 +52,13 @@ export async function runFailover<T>(options: FailoverOptions<T>): Promise<Failo
   const firstAttempt = run.attempts.length;
   const calls = new Map<ProviderSlot, number>();
   const excluded = new Set<ProviderSlot>();
+  // As many passes as the most patient candidate's maxAttempts (each provider has its own cap).
+  const maxPasses = Math.max(1, ...candidates.map((c) => c.slot.retry.maxAttempts));
 
   for (let pass = 1; ; pass += 1) {
     for (const candidate of candidates) {
       const { slot } = candidate;
-      if (excluded.has(slot) || (calls.get(slot) ?? 0) >= retry.maxAttempts) continue;
+      if (excluded.has(slot) || (calls.get(slot) ?? 0) >= slot.retry.maxAttempts) continue;
 
       const admission = slot.breaker.tryAcquire();
       if (!admission.ok) {
@@ -78,6 +85,15 @@ export async function runFailover<T>(options: FailoverOptions<T>): Promise<Failo
             : new AbortedError(undefined, { cause: error });
         }
         if (verdict === 'caller') throw error;
+        if (verdict === 'refusal') {
+          excluded.add(slot);
+          if (refusalOf(error) === 'context_length') {
+            passOverSmallerWindows(candidate, candidates, excluded, (c) =>
+              settler.skipped(run, c, { ok: false, reason: 'context_window', retryAt: null }),
+            );
+          }
+          continue;
+        }
         if (verdict === 'auth' || verdict === 'overload' || !isRetryable(error)) excluded.add(slot);
       }
     }
@@ -85,7 +101,7 @@ export async function runFailover<T>(options: FailoverOptions<T>): Promise<Failo
     if (options.signal?.aborted)
       throw new AbortedError(undefined, { cause: options.signal.reason });
     const remaining = candidates.filter(
-      (c) => !excluded.has(c.slot) && (calls.get(c.slot) ?? 0) < retry.maxAttempts,
+      (c) => !excluded.has(c.slot) && (calls.get(c.slot) ?? 0) < c.slot.retry.maxAttempts,
     );
     const availableAt = remaining.length
       ? Math.min(...remaining.map((c) => c.slot.breaker.availableAt()))
@@ -96,7 +112,7 @@ export async function runFailover<T>(options: FailoverOptions<T>): Promise<Failo
     const untilAvailable = availableAt === undefined ? 0 : Math.max(0, availableAt - now);
     const waitMs = untilAvailable + fullJitterBackoff(pass, { ...retry, random: options.random });
     const giveUp =
-      pass >= retry.maxAttempts ||
+      pass >= maxPasses ||
       availableAt === undefined ||
       // Never wait for a provider further away than one backoff ceiling: fail fast with retryAfterMs.
       untilAvailable > retry.maxDelayMs ||
@@ -110,6 +126,29 @@ export async function runFailover<T>(options: FailoverOptions<T>): Promise<Failo
       await sleep(waitMs, options.signal, clock);
     } catch (reason) {
       throw new AbortedError(undefined, { cause: reason });
+    }
+  }
+}
+
+/**
+ * After a context-length refusal, the candidates whose known context window is no larger than the
+ * refusing one's cannot fit the prompt either: they are excluded (and recorded as skipped).
+ * Candidates whose window is unknown are still tried.
+ */
+function passOverSmallerWindows(
+  refused: RouteCandidate,
+  candidates: readonly RouteCandidate[],
+  excluded: Set<ProviderSlot>,
+  skip: (candidate: RouteCandidate) => void,
+): void {
+  const limit = contextWindowOf(refused);
+  if (limit === undefined) return;
+  for (const candidate of candidates) {
+    if (excluded.has(candidate.slot)) continue;
+    const window = contextWindowOf(candidate);
+    if (window !== undefined && window <= limit) {
+      excluded.add(candidate.slot);
+      skip(candidate);
     }
   }
 }

@@ -1,5 +1,6 @@
 import { inspect } from 'node:util';
 import type { FlexiAIConfig } from '../config/config-schema.js';
+import { effectiveRetry } from '../config/retry-config-schema.js';
 import {
   providerEntrySchema,
   type AnyProviderConfig,
@@ -151,16 +152,17 @@ export class ProviderFleet {
     const { config, clock } = this.options;
     const breakerConfig = {
       ...config.circuitBreaker,
-      ...providerConfig?.circuitBreaker,
-      ...options.circuitBreaker,
+      ...definedOnly(providerConfig?.circuitBreaker),
+      ...definedOnly(options.circuitBreaker),
     };
+    const retry = effectiveRetry(config.retry, providerConfig?.retry);
     const breaker = new CircuitBreaker({
       name: provider.name,
       failureThreshold: breakerConfig.failureThreshold,
       recoveryTimeoutMs: breakerConfig.recoveryTimeoutMs,
       halfOpenMaxCalls: breakerConfig.halfOpenMaxCalls,
       probeTimeoutMs: breakerConfig.probeTimeoutMs ?? providerConfig?.timeoutMs ?? 60_000,
-      maxCooldownMs: config.retry.maxCooldownMs,
+      maxCooldownMs: retry.maxCooldownMs,
       clock,
     });
     breaker.onStateChange((event) => this.onBreakerChange(event));
@@ -176,6 +178,7 @@ export class ProviderFleet {
       enabled: providerConfig?.enabled ?? true,
       models: providerConfig?.models ?? [],
       config: providerConfig,
+      retry,
       misconfigured: undefined,
     });
     this.options.stateSync.track(provider.name, breaker);
@@ -210,6 +213,12 @@ export class ProviderFleet {
       throw new ConfigurationError(`A provider named "${name}" is already registered`);
     }
   }
+}
+
+/** The fields that are set: an explicit `undefined` does not erase an inherited value. */
+function definedOnly<T extends object>(value: T | undefined): Partial<T> {
+  if (!value) return {};
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
 
 const isProvider = (value: AnyProviderConfigInput | Provider): value is Provider =>

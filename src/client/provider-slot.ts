@@ -1,4 +1,5 @@
 import type { AnyProviderConfig } from '../config/provider-config-schema.js';
+import type { RetryConfig } from '../config/retry-config-schema.js';
 import type { Provider } from '../providers/provider.js';
 import type { CircuitBreaker } from '../resilience/circuit-breaker.js';
 import type { ProviderLimiter } from '../resilience/provider-limiter.js';
@@ -17,6 +18,8 @@ export interface ProviderSlot {
   /** Model ids this provider serves besides its default model. */
   readonly models: readonly string[];
   readonly config: AnyProviderConfig | undefined;
+  /** The retry policy this provider runs under: the global `retry` with its own fields on top. */
+  readonly retry: RetryConfig;
   /** Set when the provider refused our credentials; cleared by its next success. */
   misconfigured: { at: number; message: string } | undefined;
 }

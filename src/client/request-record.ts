@@ -1,3 +1,4 @@
+import type { RefusalKind } from '../errors/refusal-kind.js';
 import { FlexiAIError } from '../errors/flexiai-error.js';
 import type { Clock } from '../internal/clock.js';
 import { createCorrelationId } from '../internal/ids.js';
@@ -39,6 +40,8 @@ export class RequestRecord implements RequestContext, RequestRun {
   readonly attempts: Attempt[] = [];
   /** `performance.now()` when the first output of a stream was read. */
   firstOutputAt: number | undefined;
+  /** The refusals this request's route fails over on (set by the executor). */
+  failoverOn: ReadonlySet<RefusalKind> | undefined;
   /** The request object last validated for this call (the executor does not parse it twice). */
   validated: ChatRequest | undefined;
   private readonly started = performance.now();

@@ -26,7 +26,7 @@ describe('Router', () => {
     slot('vertex', 3, 'gemini-2.5-flash'),
     slot('off', 0, 'gpt-4o', { enabled: false }),
   ];
-  const router = new Router({ fast: ['vertex', 'oa'] });
+  const router = new Router({ fast: { providers: ['vertex', 'oa'], failoverOn: [] } });
   router.setSlots(slots);
   const names = (model?: string) => router.resolve(model).map((c) => `${c.slot.name}:${c.model}`);
 
@@ -63,12 +63,51 @@ describe('Router', () => {
   });
 
   it('setPrimary puts a provider first in priority lists but not in routes', () => {
-    const r = new Router({ fast: ['vertex', 'oa'] });
+    const r = new Router({ fast: { providers: ['vertex', 'oa'], failoverOn: [] } });
     r.setSlots(slots);
     r.setPrimary('vertex');
     expect(r.resolve(undefined).map((c) => c.slot.name)).toEqual(['vertex', 'claude', 'oa']);
     r.setPrimary('oa');
     expect(r.resolve('fast').map((c) => c.slot.name)).toEqual(['vertex', 'oa']);
+  });
+
+  describe('weighted routes', () => {
+    const weighted = new Router({
+      spread: {
+        providers: ['oa', 'claude', 'vertex'],
+        failoverOn: [],
+        weights: { oa: 3, claude: 1 },
+      },
+    });
+    weighted.setSlots(slots);
+    // A seeded PRNG (mulberry32), as a client's `random` would be in a reproducible test.
+    const sequence =
+      (seed = 42) =>
+      () => {
+        seed = (seed + 0x6d2b79f5) | 0;
+        let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+        t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+        return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+      };
+
+    it('spreads first choices in proportion to the weights; every request still gets every provider', () => {
+      const random = sequence();
+      const first = { oa: 0, claude: 0 } as Record<string, number>;
+      for (let i = 0; i < 4_000; i += 1) {
+        const order = weighted.candidatesFor('spread', random).map((c) => c.slot.name);
+        expect([...order].sort()).toEqual(['claude', 'oa', 'vertex']);
+        // The unweighted provider keeps its place, after the weighted ones.
+        expect(order[2]).toBe('vertex');
+        first[order[0]!] = (first[order[0]!] ?? 0) + 1;
+      }
+      // 3:1 weights: oa first about 75% of the time.
+      expect(first.oa! / 4_000).toBeGreaterThan(0.7);
+      expect(first.oa! / 4_000).toBeLessThan(0.8);
+    });
+
+    it('routes without weights keep their order and the cached list', () => {
+      expect(weighted.candidatesFor('claude', Math.random)).toBe(weighted.resolve('claude'));
+    });
   });
 
   it.each(['__proto__', 'constructor', 'toString', 'hasOwnProperty', 'valueOf'])(

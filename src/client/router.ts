@@ -1,5 +1,15 @@
+import type { RouteConfig } from '../config/route-config-schema.js';
 import { ModelNotFoundError } from '../errors/model-not-found-error.js';
+import type { RefusalKind } from '../errors/refusal-kind.js';
 import type { ProviderSlot, RouteCandidate } from './provider-slot.js';
+import { weightedOrder } from './weighted-order.js';
+
+/** What a request to a named route runs under besides its providers. */
+export interface RoutePolicy {
+  /** Refusals that fail over to the next candidate (`routes.<r>.failoverOn`); empty by default. */
+  readonly failoverOn: ReadonlySet<RefusalKind>;
+  readonly weights: Readonly<Record<string, number>> | undefined;
+}
 
 /**
  * Turns a request's `model` into the ordered providers to try:
@@ -20,10 +30,32 @@ export class Router {
   private byName = new Map<string, ProviderSlot>();
   private primary: string | undefined;
   private cache = new Map<string, RouteCandidate[]>();
+  private readonly policies = new Map<string, RoutePolicy>();
   /** Characters of every key in the cache. */
   private cacheChars = 0;
 
-  constructor(private readonly routes: Readonly<Record<string, readonly string[]>>) {}
+  constructor(private readonly routes: Readonly<Record<string, RouteConfig>>) {
+    for (const [name, route] of Object.entries(routes)) {
+      if (route.failoverOn.length || route.weights) {
+        this.policies.set(name, { failoverOn: new Set(route.failoverOn), weights: route.weights });
+      }
+    }
+  }
+
+  /** The policy of the route a request's `model` names, if it names one with a policy. */
+  policy(model: string | undefined): RoutePolicy | undefined {
+    return this.policies.get(model ?? 'default');
+  }
+
+  /**
+   * The candidates for one request: `resolve(model)`, in a weighted random order (drawn from
+   * `random`) when the route has weights.
+   */
+  candidatesFor(model: string | undefined, random: () => number): RouteCandidate[] {
+    const candidates = this.resolve(model);
+    const weights = this.policy(model)?.weights;
+    return weights ? weightedOrder(candidates, weights, random) : candidates;
+  }
 
   setSlots(slots: readonly ProviderSlot[]): void {
     this.slots = [...slots];
@@ -84,7 +116,7 @@ export class Router {
   private compute(key: string): RouteCandidate[] {
     const route = Object.hasOwn(this.routes, key) ? this.routes[key] : undefined;
     if (route) {
-      return route
+      return route.providers
         .map((name) => this.byName.get(name))
         .filter((slot): slot is ProviderSlot => slot !== undefined && slot.enabled)
         .map((slot) => ({ slot, model: slot.provider.model }));

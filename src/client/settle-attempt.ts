@@ -3,6 +3,7 @@ import type { FlexiAIError } from '../errors/flexiai-error.js';
 import { classifyError, type FailureClass } from '../errors/is-retryable.js';
 import { ProviderError } from '../errors/provider-error.js';
 import type { PartialOutput } from '../errors/stream-interrupted-error.js';
+import { refusalOf, type RefusalKind } from '../errors/refusal-kind.js';
 import type { Clock } from '../internal/clock.js';
 import type { Denial, Permit } from '../resilience/circuit-breaker.js';
 import type { Attempt } from '../types/attempt.js';
@@ -23,7 +24,15 @@ export interface RequestRun {
   readonly attempts: Attempt[];
   /** `performance.now()` when a stream's first output was read (set by the stream runner). */
   firstOutputAt?: number | undefined;
+  /** Refusals the request's route fails over on (`routes.<r>.failoverOn`); none by default. */
+  failoverOn?: ReadonlySet<RefusalKind> | undefined;
 }
+
+/**
+ * How a settled failure is treated: its FailureClass, or `refusal` when the provider refused for a
+ * reason the route fails over on (the request moves on; the provider's circuit is untouched).
+ */
+export type Verdict = FailureClass | 'refusal';
 
 /** An upstream call under way: its candidate, its circuit permit and when it started. */
 export interface OpenAttempt {
@@ -93,7 +102,7 @@ export class AttemptSettler {
   }
 
   /** Settles one call. Returns how its failure is treated (`ok` for a success). */
-  settle(run: RequestRun, open: OpenAttempt, outcome: AttemptOutcome): FailureClass | 'ok' {
+  settle(run: RequestRun, open: OpenAttempt, outcome: AttemptOutcome): Verdict | 'ok' {
     const { slot, model } = open.candidate;
     const latencyMs = performance.now() - open.startedAt;
     if (outcome.ok) {
@@ -109,8 +118,10 @@ export class AttemptSettler {
     }
 
     const { error } = outcome;
-    const failureClass = classifyError(error);
-    const { clock, retry } = this.deps;
+    const refusal = run.failoverOn?.size ? refusalOf(error) : undefined;
+    const failureClass: Verdict =
+      refusal !== undefined && run.failoverOn!.has(refusal) ? 'refusal' : classifyError(error);
+    const { clock } = this.deps;
     switch (failureClass) {
       case 'transient':
         open.permit.failure();
@@ -122,7 +133,7 @@ export class AttemptSettler {
       case 'rate_limit': {
         open.permit.release();
         const retryAfterMs = ProviderError.isInstance(error) ? error.retryAfterMs : undefined;
-        const until = clock.now() + (retryAfterMs ?? retry.defaultCooldownMs);
+        const until = clock.now() + (retryAfterMs ?? slot.retry.defaultCooldownMs);
         slot.breaker.coolDown(until);
         if (this.deps.events.wanted('cooldown')) {
           this.deps.events.emit('cooldown', {
@@ -136,7 +147,7 @@ export class AttemptSettler {
         break;
       }
       default:
-        // caller errors and aborts: no verdict on the provider.
+        // caller errors, aborts and refusals a route fails over on: no verdict on the provider.
         open.permit.release();
     }
     const status = ProviderError.isInstance(error) ? error.status : undefined;
@@ -158,7 +169,7 @@ export class AttemptSettler {
   private emit(
     run: RequestRun,
     attempt: Attempt,
-    failureClass: FailureClass | 'ok',
+    failureClass: Verdict | 'ok',
     error?: FlexiAIError,
   ): void {
     const { events, clock } = this.deps;

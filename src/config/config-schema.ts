@@ -4,24 +4,13 @@ import { budgetSchema, ledgerSchema } from './cost-config-schema.js';
 import { defaultsConfigSchema } from './defaults-config-schema.js';
 import { pricingSchema } from './pricing-config-schema.js';
 import { circuitBreakerSchema, providerEntrySchema } from './provider-config-schema.js';
+import { PRESET_NAMES } from './presets.js';
+import { effectiveRetry, retrySchema } from './retry-config-schema.js';
+import { routeSchema, writtenAsList } from './route-config-schema.js';
 import { secretSchema } from './secret-schema.js';
 import { syncSchema } from './sync-config-schema.js';
 
 const ms = () => z.number().int().positive();
-
-export const retrySchema = z.strictObject({
-  /** Most calls one request makes to any one provider (the first call included). */
-  maxAttempts: z.number().int().positive().default(3),
-  /** Backoff before the n-th pass over the providers: full jitter up to initialDelayMs x 2^(n-1). */
-  initialDelayMs: ms().default(250),
-  maxDelayMs: ms().default(8_000),
-  /** Total time a request may spend waiting between passes (backoff and Retry-After). */
-  budgetMs: ms().default(30_000),
-  /** Cooldown after a 429 that carries no Retry-After. */
-  defaultCooldownMs: ms().default(1_000),
-  /** A Retry-After longer than this is capped. */
-  maxCooldownMs: ms().default(300_000),
-});
 
 /** A gateway key: a plain secret (its id is a hash), or `{ name, key }` (its id is the name). */
 export const gatewayKeySchema = z.union([
@@ -95,8 +84,10 @@ export const loggingSchema = z.strictObject({
 
 export const configSchema = z
   .strictObject({
+    /** A named preset (docs/configuration.md "Presets"); explicit options win over it. */
+    preset: z.enum(PRESET_NAMES).optional(),
     providers: z.array(providerEntrySchema).min(1, 'must list at least one provider'),
-    routes: z.record(z.string().min(1), z.array(z.string().min(1)).min(1)).default({}),
+    routes: z.record(z.string().min(1), routeSchema).default({}),
     circuitBreaker: circuitBreakerSchema.default(circuitBreakerSchema.parse({})),
     retry: retrySchema.default(retrySchema.parse({})),
     limits: limitsSchema.default(limitsSchema.parse({})),
@@ -135,15 +126,25 @@ export const configSchema = z
           path: ['routes', route],
         });
       }
-      members.forEach((member, i) => {
+      const listed = (i: number) => (writtenAsList.has(members) ? [i] : ['providers', i]);
+      members.providers.forEach((member, i) => {
         if (!names.has(member)) {
           ctx.addIssue({
             code: 'custom',
             message: `names no configured provider: "${member}"`,
-            path: ['routes', route, i],
+            path: ['routes', route, ...listed(i)],
           });
         }
       });
+      for (const weighted of Object.keys(members.weights ?? {})) {
+        if (!members.providers.includes(weighted)) {
+          ctx.addIssue({
+            code: 'custom',
+            message: `names no provider of this route: "${weighted}"`,
+            path: ['routes', route, 'weights', weighted],
+          });
+        }
+      }
     }
     checkEmbeddingConfig(config, ctx);
     for (const route of Object.keys(config.defaults?.routes ?? {})) {
@@ -187,6 +188,28 @@ export const configSchema = z
         path: ['retry', 'initialDelayMs'],
       });
     }
+    // A provider's policies are checked as they will run: its own fields on top of the global ones.
+    config.providers.forEach((provider, i) => {
+      const retry = effectiveRetry(config.retry, provider.retry);
+      if (provider.retry && retry.defaultCooldownMs > retry.maxCooldownMs) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `must not exceed maxCooldownMs (${retry.maxCooldownMs})`,
+          path: ['providers', i, 'retry', 'defaultCooldownMs'],
+        });
+      }
+      const timeout = provider.timeoutMs;
+      for (const field of ['firstByteTimeoutMs', 'firstOutputTimeoutMs'] as const) {
+        const value = provider[field];
+        if (value !== undefined && value > timeout) {
+          ctx.addIssue({
+            code: 'custom',
+            message: `must not exceed the provider's timeoutMs (${timeout})`,
+            path: ['providers', i, field],
+          });
+        }
+      }
+    });
   });
 
 interface EmbeddingFields {
@@ -203,7 +226,10 @@ interface EmbeddingFields {
  * rejected (its failover would mix vector spaces).
  */
 function checkEmbeddingConfig(
-  config: { providers: readonly EmbeddingFields[]; routes: Record<string, string[]> },
+  config: {
+    providers: readonly EmbeddingFields[];
+    routes: Record<string, { providers: readonly string[] }>;
+  },
   ctx: z.RefinementCtx,
 ): void {
   const byName = new Map(config.providers.map((p) => [p.name, p]));
@@ -223,7 +249,7 @@ function checkEmbeddingConfig(
       });
     }
   });
-  for (const [route, members] of Object.entries(config.routes)) {
+  for (const [route, { providers: members }] of Object.entries(config.routes)) {
     let first: { name: string; space: string } | undefined;
     members.forEach((member, i) => {
       const provider = byName.get(member);
@@ -245,7 +271,8 @@ function checkEmbeddingConfig(
 export type FlexiAIConfigInput = z.input<typeof configSchema>;
 /** Configuration after validation and defaults. */
 export type FlexiAIConfig = z.output<typeof configSchema>;
-export type RetryConfig = FlexiAIConfig['retry'];
+export type { RetryConfig } from './retry-config-schema.js';
+export { retrySchema } from './retry-config-schema.js';
 export type ServerConfig = FlexiAIConfig['server'];
 export type LoggingConfig = FlexiAIConfig['logging'];
 export type ObservabilityConfig = FlexiAIConfig['observability'];

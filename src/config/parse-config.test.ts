@@ -165,7 +165,7 @@ describe('loadConfigFile', () => {
       'providers:\n  - name: oa\n    type: openai\n    apiKey: ${OA_KEY}\n    model: gpt-4o-mini\nroutes:\n  fast: [oa]\n',
     );
     const fromYaml = await loadConfigFile(yamlPath, { env: { OA_KEY: CANARY.openai } });
-    expect(fromYaml.routes).toEqual({ fast: ['oa'] });
+    expect(fromYaml.routes).toEqual({ fast: { providers: ['oa'], failoverOn: [] } });
     const jsonPath = join(dir, 'flexiai.config.json');
     await writeFile(jsonPath, JSON.stringify(valid));
     expect((await loadConfigFile(jsonPath, { env: false })).providers).toHaveLength(1);

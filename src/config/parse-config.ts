@@ -3,6 +3,7 @@ import { toPathIssues } from '../internal/zod-issues.js';
 import { configSchema, type FlexiAIConfig } from './config-schema.js';
 import { applyEnvOverrides } from './env-overrides.js';
 import { interpolateEnv } from './interpolate-env.js';
+import { applyPreset } from './presets.js';
 
 export interface ParseConfigOptions {
   /** Source of `${VAR}` references and FLEXIAI_* overrides; `process.env` by default, `false` for none. */
@@ -13,7 +14,7 @@ export interface ParseConfigOptions {
 
 /**
  * Validates a raw configuration object: `${VAR}` references resolved, FLEXIAI_* overrides applied,
- * defaults filled, secrets wrapped. Throws a ConfigurationError naming every bad field's path and
+ * a `preset` filled in under the explicit options, defaults filled, secrets wrapped. Throws a ConfigurationError naming every bad field's path and
  * never its value.
  */
 export function parseConfig(raw: unknown, options: ParseConfigOptions = {}): FlexiAIConfig {
@@ -29,7 +30,7 @@ export function parseConfig(raw: unknown, options: ParseConfigOptions = {}): Fle
   }
   const overrides = options.env === false ? [] : applyEnvOverrides(resolved, env);
 
-  const result = configSchema.safeParse(resolved);
+  const result = configSchema.safeParse(applyPreset(resolved));
   if (!result.success) {
     const fromEnv = new Map(overrides.map((o) => [o.path, o.env]));
     const found = toPathIssues(result.error).map((issue) => {

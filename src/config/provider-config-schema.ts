@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { providerRetrySchema } from './retry-config-schema.js';
 import { secretSchema } from './secret-schema.js';
 
 const ms = () => z.number().int().positive();
@@ -14,6 +15,17 @@ export const circuitBreakerSchema = z.strictObject({
   probeTimeoutMs: ms().optional(),
 });
 export type CircuitBreakerConfig = z.output<typeof circuitBreakerSchema>;
+
+/**
+ * A provider's own breaker fields, with no defaults (zod's `.partial()` would keep them and so
+ * override the global `circuitBreaker` with defaults): unset ones come from the global block.
+ */
+export const providerCircuitBreakerSchema = z.strictObject({
+  failureThreshold: z.number().int().positive().optional(),
+  recoveryTimeoutMs: ms().optional(),
+  halfOpenMaxCalls: z.number().int().positive().optional(),
+  probeTimeoutMs: ms().optional(),
+});
 
 /** Admission control for one provider: bounds on its calls in flight and queued (see docs/configuration.md). */
 export const providerLimitsSchema = z.strictObject({
@@ -55,6 +67,8 @@ export const providerFields = {
   embeddingModel: z.string().min(1).optional(),
   /** Output dimensions of its embeddings (sent upstream); providers fail over only to the same model and dimensions. */
   embeddingDimensions: z.number().int().positive().max(65_536).optional(),
+  /** Context window (tokens) of this provider's models, for `failoverOn: [context_length]` (default: a built-in table). */
+  contextWindow: z.number().int().positive().optional(),
   /** Lower is tried first; defaults to the position in the list. */
   priority: z.number().int().optional(),
   enabled: z.boolean().default(true),
@@ -79,7 +93,10 @@ export const providerFields = {
   maxConnections: z.number().int().positive().default(128),
   /** Extra headers sent with every request to this provider. */
   headers: z.record(z.string(), z.string()).optional(),
-  circuitBreaker: circuitBreakerSchema.partial().optional(),
+  /** This provider's circuit breaker; unset fields come from the global `circuitBreaker`. */
+  circuitBreaker: providerCircuitBreakerSchema.optional(),
+  /** This provider's retry policy (maxAttempts, cooldowns); unset fields come from the global `retry`. */
+  retry: providerRetrySchema.optional(),
   limits: providerLimitsSchema.default(providerLimitsSchema.parse({})),
   /** Health checks are cached this long. */
   healthCheckTtlMs: ms().default(60_000),

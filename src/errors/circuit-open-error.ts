@@ -5,6 +5,8 @@ const describe: Record<SkipReason, string> = {
   circuit_open: 'circuit open',
   half_open_busy: 'circuit half-open, probe already in flight',
   cooldown: 'cooling down after a rate limit',
+  context_window:
+    'context window no larger than that of a provider that refused the prompt as too long',
 };
 
 /** A provider was passed over because its circuit is open, it is probing, or it is cooling down. */

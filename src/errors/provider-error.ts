@@ -1,5 +1,6 @@
 import { FlexiAIError, type ErrorCode } from './flexiai-error.js';
 import { isRetryableFailure } from './is-retryable.js';
+import type { RefusalKind } from './refusal-kind.js';
 
 export interface ProviderErrorOptions {
   provider: string;
@@ -17,6 +18,8 @@ export interface ProviderErrorOptions {
   body?: string;
   /** The upstream's explicit retry hint (`x-should-retry`), when sent. */
   shouldRetry?: boolean;
+  /** A refusal another provider may not share (context length, content policy, unknown model). */
+  refusal?: RefusalKind;
   cause?: unknown;
 }
 
@@ -36,6 +39,8 @@ export class ProviderError extends FlexiAIError {
   readonly upstreamCode: string | undefined;
   readonly body: string | undefined;
   readonly shouldRetry: boolean | undefined;
+  /** Set when the upstream refused for a reason a route may fail over on (`failoverOn`). */
+  readonly refusal: RefusalKind | undefined;
   /** Whether calling the same provider again may succeed (decided by `isRetryableFailure`). */
   readonly retryable: boolean;
 
@@ -50,6 +55,7 @@ export class ProviderError extends FlexiAIError {
     this.upstreamCode = options.upstreamCode;
     this.body = options.body;
     this.shouldRetry = options.shouldRetry;
+    this.refusal = options.refusal;
     this.retryable = isRetryableFailure({
       code,
       status: options.status,
@@ -66,6 +72,7 @@ export class ProviderError extends FlexiAIError {
     if (this.status !== undefined) out.status = this.status;
     if (this.requestId !== undefined) out.requestId = this.requestId;
     if (this.retryAfterMs !== undefined) out.retryAfterMs = this.retryAfterMs;
+    if (this.refusal !== undefined) out.refusal = this.refusal;
     if (this.upstreamType !== undefined) out.upstreamType = this.upstreamType;
     if (this.upstreamCode !== undefined) out.upstreamCode = this.upstreamCode;
     if (this.body !== undefined) out.body = this.body;

@@ -1,7 +1,7 @@
 import type { Usage } from './usage.js';
 
 /** Why a provider was passed over without a call. */
-export type SkipReason = 'circuit_open' | 'cooldown' | 'half_open_busy';
+export type SkipReason = 'circuit_open' | 'cooldown' | 'half_open_busy' | 'context_window';
 
 /** One step of the failover loop: an upstream call, or a provider passed over. */
 export interface Attempt {

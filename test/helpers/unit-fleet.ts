@@ -80,7 +80,10 @@ export const RETRY: RetryConfig = {
 };
 
 /** Providers, breakers and a settler over a fake clock: the failover loop with no sockets. */
-export function unitFleet(names: string[], options: { failureThreshold?: number } = {}) {
+export function unitFleet(
+  names: string[],
+  options: { failureThreshold?: number; retry?: Record<string, Partial<RetryConfig>> } = {},
+) {
   const clock = new FakeClock();
   const events = new ClientEvents(silentLogger);
   const attempts: AttemptEvent[] = [];
@@ -108,6 +111,7 @@ export function unitFleet(names: string[], options: { failureThreshold?: number 
       enabled: true,
       models: [],
       config: undefined,
+      retry: { ...RETRY, ...options.retry?.[provider.name] },
       misconfigured: undefined,
     };
   });

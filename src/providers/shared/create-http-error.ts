@@ -5,6 +5,7 @@ import { ProviderError, type ProviderErrorOptions } from '../../errors/provider-
 import { RateLimitError } from '../../errors/rate-limit-error.js';
 import { parseRetryAfter } from '../../internal/parse-retry-after.js';
 import type { CallTarget } from '../../transport/map-transport-error.js';
+import { detectRefusal } from './detect-refusal.js';
 import { shouldRetryHint } from './headers.js';
 import { cleanUpstreamField, cleanUpstreamText } from './upstream-text.js';
 
@@ -43,6 +44,8 @@ export function createHttpError(raw: HttpErrorFacts): ProviderError {
     ...(facts.upstreamCode === undefined ? {} : { upstreamCode: facts.upstreamCode }),
     ...(facts.body === undefined ? {} : { body: facts.body }),
   };
+  const refusal = detectRefusal(facts);
+  if (refusal !== undefined) options.refusal = refusal;
   const hint = shouldRetryHint(facts.headers);
   if (hint !== undefined) options.shouldRetry = hint;
 
