@@ -75,6 +75,11 @@ type Plan =
   | { use: false; reason: string }
   | { use: true; key: string; ttlMs: number; maxAgeMs: number | undefined };
 
+/** What a leader goes on with: another worker's stored answer, or the call to make (and settle). */
+type Lead =
+  | { answer: ChatResponse }
+  | { settle?: (result: FlightResult) => void; release?: (() => Promise<void>) | undefined };
+
 /** The first poll of a follower waiting on another worker's lock, and the most between polls. */
 const POLL_MIN_MS = 10;
 const POLL_MAX_MS = 200;
@@ -241,18 +246,10 @@ class ResponseCache implements CacheMiddleware {
     ctx: RequestContext,
     started: number,
   ): Promise<ChatResponse> {
-    const settle = flight?.leader ? flight.settle : undefined;
-    let release: (() => Promise<void>) | undefined;
-    if (settle) {
-      const locked = await this.lock(plan, ctx, settle);
-      if ('answer' in locked) {
-        settle({ kind: 'answer', response: locked.answer });
-        this.finish(flight, undefined);
-        return { ...locked.answer, latencyMs: performance.now() - started };
-      }
-      release = locked.release;
-    }
-    this.miss(ctx);
+    const taken = this.takeLead(plan, flight, ctx);
+    const lead = taken instanceof Promise ? await taken : taken;
+    if ('answer' in lead) return { ...lead.answer, latencyMs: performance.now() - started };
+    const { settle, release } = lead;
     let response: ChatResponse;
     try {
       response = await call();
@@ -274,21 +271,12 @@ class ResponseCache implements CacheMiddleware {
     ctx: RequestContext,
     started: number,
   ): Promise<ChatStream> {
-    const settle = flight?.leader ? flight.settle : undefined;
-    let release: (() => Promise<void>) | undefined;
-    if (settle) {
-      const locked = await this.lock(plan, ctx, settle);
-      if ('answer' in locked) {
-        settle({ kind: 'answer', response: locked.answer });
-        this.finish(flight, undefined);
-        return ChatStream.fromResponse({
-          ...locked.answer,
-          latencyMs: performance.now() - started,
-        });
-      }
-      release = locked.release;
+    const taken = this.takeLead(plan, flight, ctx);
+    const lead = taken instanceof Promise ? await taken : taken;
+    if ('answer' in lead) {
+      return ChatStream.fromResponse({ ...lead.answer, latencyMs: performance.now() - started });
     }
-    this.miss(ctx);
+    const { settle, release } = lead;
     onStreamSettled(live, (outcome) => {
       if (outcome.ok) {
         settle?.({ kind: 'answer', response: outcome.response });
@@ -299,6 +287,33 @@ class ResponseCache implements CacheMiddleware {
       }
     });
     return live;
+  }
+
+  /**
+   * A leader's first step, plain or stream: takes the cross-process lock (when it leads a local
+   * flight), or returns the answer another worker stored meanwhile (settling the flight with it).
+   * Otherwise the miss is counted and the caller makes the call, then settles and releases.
+   */
+  private takeLead(
+    plan: Extract<Plan, { use: true }>,
+    flight: Flight | undefined,
+    ctx: RequestContext,
+  ): Lead | Promise<Lead> {
+    const settle = flight?.leader ? flight.settle : undefined;
+    // No cross-process lock to take (memory store, or a follower gone leader): no await at all.
+    if (!settle || !this.store?.lock) {
+      this.miss(ctx);
+      return { settle };
+    }
+    return this.lock(plan, ctx, settle).then((locked) => {
+      if ('answer' in locked) {
+        settle({ kind: 'answer', response: locked.answer });
+        this.finish(flight, undefined);
+        return { answer: locked.answer };
+      }
+      this.miss(ctx);
+      return { settle, release: locked.release };
+    });
   }
 
   /**

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { cacheConfigSchema } from './cache-config-schema.js';
-import { budgetSchema, ledgerSchema } from './cost-config-schema.js';
+import { budgetSchema, DEFAULT_MEMORY_LEDGER_ENTRIES, ledgerSchema } from './cost-config-schema.js';
 import { defaultsConfigSchema } from './defaults-config-schema.js';
 import { pricingSchema } from './pricing-config-schema.js';
 import { circuitBreakerSchema, providerEntrySchema } from './provider-config-schema.js';
@@ -104,7 +104,7 @@ export const configSchema = z
     /** Spending limits enforced before any upstream call. */
     budgets: z.array(budgetSchema).default([]),
     /** Where the cost of every billed attempt is recorded. */
-    ledger: ledgerSchema.default({ backend: 'memory', maxEntries: 100_000 }),
+    ledger: ledgerSchema.default({ backend: 'memory', maxEntries: DEFAULT_MEMORY_LEDGER_ENTRIES }),
   })
   .superRefine((config, ctx) => {
     const names = new Set<string>();

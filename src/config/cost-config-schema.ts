@@ -27,6 +27,9 @@ export const budgetSchema = z.strictObject({
   holdOutputTokens: z.number().int().nonnegative().default(0),
 });
 
+/** Entries the memory ledger keeps by default: about 5 MB of heap (an entry is about 0.5 kB). */
+export const DEFAULT_MEMORY_LEDGER_ENTRIES = 10_000;
+
 /** Where every billed attempt is recorded (see docs/cost.md). */
 export const ledgerSchema = z
   .strictObject({
@@ -35,7 +38,7 @@ export const ledgerSchema = z
     /** The JSONL file (backend `file`). */
     path: z.string().min(1).optional(),
     /** Entries kept by the memory backend (oldest dropped first). */
-    maxEntries: z.number().int().positive().default(100_000),
+    maxEntries: z.number().int().positive().default(DEFAULT_MEMORY_LEDGER_ENTRIES),
   })
   .superRefine((ledger, ctx) => {
     if (ledger.backend === 'file' && !ledger.path) {

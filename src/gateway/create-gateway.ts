@@ -11,6 +11,7 @@ import type { Logger } from '../internal/logger.js';
 import { createGatewayKeyCheck } from './check-gateway-key.js';
 import { closeUnread } from './close-unread.js';
 import { mapErrorToHttp, openAIErrorBody } from './map-error-to-http.js';
+import { ShedLog } from './shed-log.js';
 import { setRequestKeyId } from './request-key-id.js';
 import { publicPaths } from './public-paths.js';
 import { registerChatCompletions } from './routes/chat-completions.js';
@@ -102,6 +103,7 @@ export function createGateway(options: GatewayOptions): FastifyInstance {
     );
   });
 
+  const shedLog = new ShedLog(options.logger);
   app.setErrorHandler((error: FastifyError, request, reply) => {
     if (typeof error.statusCode === 'number' && error.code?.startsWith('FST_')) {
       const status = error.statusCode;
@@ -125,7 +127,7 @@ export function createGateway(options: GatewayOptions): FastifyInstance {
         );
     }
     const mapped = mapErrorToHttp(error);
-    if (mapped.status >= 500)
+    if (mapped.status >= 500 && !shedLog.record(error, request.id))
       request.log.warn(
         { correlationId: request.id, code: (error as { code?: string }).code },
         error.message,
