@@ -7,6 +7,7 @@ import { runCacheBench } from './cache.bench.js';
 import { runBatchBench } from './batch.bench.js';
 import { runCoreOverheadBench } from './core-overhead.bench.js';
 import { runGatewayBench } from './gateway.bench.js';
+import { runHeapBench } from './heap.bench.js';
 import { runObservabilityBench } from './observability.bench.js';
 import { runRedisSyncBench } from './redis-sync.bench.js';
 import { runStreamingBench } from './streaming.bench.js';
@@ -20,6 +21,7 @@ const groups: Record<string, () => Promise<BenchTable[]>> = {
   cache: () => runCacheBench(),
   observability: () => runObservabilityBench(),
   batch: async () => [await runBatchBench()],
+  heap: () => runHeapBench(),
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
