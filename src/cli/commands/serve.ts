@@ -143,6 +143,23 @@ async function runClusterWorker(args: ReturnType<typeof parse>): Promise<number>
 
 /** One gateway in this process (also each cluster worker). */
 async function runWorker(args: ReturnType<typeof parse>): Promise<number> {
+  // SIGHUP's default action ends the process: hold one that arrives while starting, act on it after.
+  let hangupWhileStarting = false;
+  const early = (): void => {
+    hangupWhileStarting = true;
+  };
+  process.on('SIGHUP', early);
+  try {
+    return await serveWorker(args, () => hangupWhileStarting);
+  } finally {
+    process.off('SIGHUP', early);
+  }
+}
+
+async function serveWorker(
+  args: ReturnType<typeof parse>,
+  hangupWhileStarting: () => boolean,
+): Promise<number> {
   const discovered = await discoverServeConfig(args);
   const logger = createLogger({ level: discovered.config.logging.level });
   const client = await FlexiAI.create(discovered.config, { logger, env: false });
@@ -175,6 +192,7 @@ async function runWorker(args: ReturnType<typeof parse>): Promise<number> {
   };
   const onHangup = (): void => reload('SIGHUP');
   process.on('SIGHUP', onHangup);
+  if (hangupWhileStarting()) reload('SIGHUP while starting');
   // With --workers the primary watches the file and forwards a SIGHUP to every worker.
   const watcher =
     args.watch && !cluster.isWorker ? watchFile(configPath, logger, reload) : undefined;
@@ -198,6 +216,17 @@ async function runWorker(args: ReturnType<typeof parse>): Promise<number> {
 
 /** The cluster primary: starts shared simulated providers if needed, forks and supervises workers. */
 async function runPrimary(args: ReturnType<typeof parse>): Promise<number> {
+  // Until the workers are forked a SIGHUP has nothing to forward (they read the file at start).
+  const early = (): void => undefined;
+  process.on('SIGHUP', early);
+  try {
+    return await superviseCluster(args);
+  } finally {
+    process.off('SIGHUP', early);
+  }
+}
+
+async function superviseCluster(args: ReturnType<typeof parse>): Promise<number> {
   const discovered = await discoverServeConfig(args);
   const logger = createLogger({ level: discovered.config.logging.level });
   if (discovered.config.sync.backend === 'memory') {
