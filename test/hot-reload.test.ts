@@ -131,6 +131,35 @@ describe('hot reload: ai.updateConfig', () => {
     await vi.waitFor(() => expect(sa.openConnections).toBe(0));
   });
 
+  it('a provider keeps its adapter (and pool) when only fleet settings change; a changed connection setting gets a new one, the old pool closes', async () => {
+    let input;
+    // One connection per pool: a second connection can only come from a second pool.
+    ({ fleet, input } = await fleetWith(1, (c) => ({
+      ...c,
+      providers: c.providers.map((p) => ({ ...p, maxConnections: 1 })),
+    })));
+    const sim = fleet.sims[0]!;
+    const [a] = input.providers as [ProviderInput];
+    await fleet.ai.chatCompletion(userMessage());
+    const connections = sim.connectionsAccepted;
+
+    await fleet.ai.updateConfig({
+      ...input,
+      providers: [{ ...a, priority: 5, retry: { maxAttempts: 2 } }],
+    });
+    await fleet.ai.chatCompletion(userMessage());
+    expect(sim.connectionsAccepted).toBe(connections); // the same keep-alive connection
+
+    await fleet.ai.updateConfig({
+      ...input,
+      providers: [{ ...a, headers: { 'x-reload': 'two' } }],
+    });
+    await fleet.ai.chatCompletion(userMessage());
+    expect(sim.requests.at(-1)?.headers['x-reload']).toBe('two');
+    expect(sim.connectionsAccepted).toBe(connections + 1);
+    await vi.waitFor(() => expect(sim.openConnections).toBe(1));
+  });
+
   it('cache and budget changes apply to the next request; user middleware, listeners and counters stay', async () => {
     let input;
     ({ fleet, input } = await fleetWith(1, (c) => ({
