@@ -113,11 +113,6 @@ export class ProviderFleet {
     return previous.slots.map((s) => s.provider).filter((p) => !inUse.has(p));
   }
 
-  /** The providers' adapters, for closing them (`close` closes these and the state sync). */
-  providers(): Provider[] {
-    return this.slots.map((s) => s.provider);
-  }
-
   /** Resolves once shared circuit state has been read (at once in memory mode). */
   async ready(signal?: AbortSignal): Promise<void> {
     await this.options.stateSync.ready?.(signal ? { signal } : {});
