@@ -3,6 +3,7 @@ import type { DashboardFigures } from '../observability/dashboard-figures.js';
 import type { MetricsSnapshot } from '../observability/metrics-snapshot.js';
 import type { ServerTracing } from '../observability/server-tracing.js';
 import type { SyncStatus } from '../state/circuit-state-sync.js';
+import type { ConfigStatus } from './config-reload.js';
 import type { EmbedRequest, EmbedResponse } from '../types/embedding.js';
 import type { ChatRequest } from '../types/request.js';
 import type { ChatResponse } from '../types/response.js';
@@ -31,6 +32,8 @@ export interface ServableClient extends ChatClient {
   getSyncStatus(): SyncStatus;
   /** Every name a request may use as `model`: routes, providers and model ids. */
   knownModels(): string[];
+  /** When the configuration was loaded and how hot reloads went (`/health` shows it). */
+  getConfigStatus?(): ConfigStatus;
   /** What GET /metrics exposes (absent: /metrics answers 404). */
   getMetrics?(): MetricsSnapshot;
   /** What the dashboard shows (absent: /dashboard answers 404). */

@@ -43,6 +43,11 @@ function ensureParsed(request: ChatRequest, record: RequestRecord): ParsedChatRe
 export class ChatExecutor {
   constructor(private readonly options: ChatExecutorOptions) {}
 
+  /** The client-wide admission gate (a reload with the same `limits` keeps it). */
+  get admission(): AdmissionGate {
+    return this.options.admission;
+  }
+
   async chat(input: ChatRequest, ctx: RequestContext): Promise<ChatResponse> {
     const run = recordOf(ctx);
     const request = ensureParsed(input, run);

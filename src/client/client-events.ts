@@ -9,6 +9,7 @@ const TYPES: readonly ClientEventType[] = [
   'cooldown',
   'budget',
   'cache',
+  'reload',
 ];
 
 /** `flexiai:request`, `flexiai:attempt`, ...: one node:diagnostics_channel per event type. */

@@ -1,4 +1,6 @@
+import type { FieldIssue } from '../errors/configuration-error.js';
 import type { FlexiAIError } from '../errors/flexiai-error.js';
+import type { ConfigChanges } from './config-reload.js';
 import type { FailureClass } from '../errors/is-retryable.js';
 import type { CircuitChangeEvent } from '../resilience/circuit-breaker.js';
 import type { Attempt, SkipReason } from '../types/attempt.js';
@@ -105,6 +107,18 @@ export interface CacheEvent {
   at: number;
 }
 
+/** A hot reload (`ai.updateConfig`): what changed, or why it was refused (paths, never values). */
+export interface ReloadEvent {
+  ok: boolean;
+  changes?: ConfigChanges;
+  /** Changed settings that take effect only at the next start. */
+  warnings?: string[];
+  /** Why a refused reload was refused. */
+  error?: string;
+  issues?: FieldIssue[];
+  at: number;
+}
+
 export interface ClientEventMap {
   request: RequestEvent;
   attempt: AttemptEvent;
@@ -112,6 +126,7 @@ export interface ClientEventMap {
   cooldown: CooldownEvent;
   budget: BudgetEvent;
   cache: CacheEvent;
+  reload: ReloadEvent;
 }
 
 export type ClientEventType = keyof ClientEventMap;

@@ -1,11 +1,12 @@
 import { AdmissionGate } from '../resilience/admission-gate.js';
 import { inspect } from 'node:util';
-import type { CacheMiddleware, CacheStats } from '../cache/cache-middleware.js';
+import type { CacheStats } from '../cache/cache-middleware.js';
 import type { CacheStore } from '../cache/cache-store.js';
 import { createCache } from '../cache/create-cache.js';
 import type { FlexiAIConfig, FlexiAIConfigInput } from '../config/config-schema.js';
 import { loadConfigFile } from '../config/load-config.js';
 import { parseConfig } from '../config/parse-config.js';
+import { configEqual } from '../config/config-equal.js';
 import type { AnyProviderConfigInput } from '../config/provider-config-schema.js';
 import { ClientClosedError } from '../errors/client-closed-error.js';
 import {
@@ -49,25 +50,35 @@ import { ChatStream, onStreamSettled } from './chat-stream.js';
 import { ClientEvents } from './client-events.js';
 import type { ClientEventListener, ClientEventType } from './event-types.js';
 import type { ChatMiddleware } from './middleware/chat-middleware.js';
+import { transformRequest } from './middleware/compose.js';
 import {
-  composeChat,
-  composeStream,
-  transformRequest,
-  type ChatHandler,
-  type StreamHandler,
-} from './middleware/compose.js';
+  checkReloadable,
+  describeChanges,
+  diffConfig,
+  type ConfigStatus,
+  type ReloadResult,
+} from './config-reload.js';
+import { Generation } from './generation.js';
 import { defaultsMiddleware } from './middleware/defaults-middleware.js';
 import { loggingMiddleware } from './middleware/logging-middleware.js';
 import { parseChatRequest } from './parse-chat-request.js';
 import { parseEmbedRequest } from './parse-embed-request.js';
 import { ProviderFleet, type RegisterProviderOptions } from './provider-fleet.js';
+import type { ProviderRegistry as Registry } from '../providers/registry.js';
 import type { ProviderStatus } from './provider-status.js';
 import type { RequestContext, RequestOptions } from './request-context.js';
-import { RequestRecord, recordOf, type RecordDeps } from './request-record.js';
+import { RequestRecord, recordOf } from './request-record.js';
 import { RequestStatsRecorder, type RequestStats } from './request-stats.js';
 import { AttemptSettler } from './settle-attempt.js';
 
 export type { RegisterProviderOptions } from './provider-fleet.js';
+export type { ConfigChanges, ConfigStatus, LastReload, ReloadResult } from './config-reload.js';
+
+/** The environment `create` / `fromFile` parsed with, kept for `updateConfig` (internal). */
+const RELOAD_ENV = Symbol('flexiai.reloadEnv');
+type InternalOptions = FlexiAIOptions & {
+  [RELOAD_ENV]?: Record<string, string | undefined> | false | undefined;
+};
 
 export interface FlexiAIOptions {
   /** A pino-compatible logger; pino at `logging.level` by default. */
@@ -100,99 +111,90 @@ export interface FlexiAIOptions {
  * provider fleet (slots, breakers, shared state) and the chat executor (route, failover, settle).
  */
 export class FlexiAI implements ServableClient {
-  readonly config: FlexiAIConfig;
   private readonly logger: Logger;
   private readonly clock: Clock;
+  private readonly random: () => number;
+  private readonly registry: Registry;
+  private readonly stateSync: CircuitStateSync;
+  private readonly cacheStore: CacheStore | undefined;
+  private readonly reloadEnv: Record<string, string | undefined> | false | undefined;
   private readonly events: ClientEvents;
-  private readonly fleet: ProviderFleet;
-  private readonly executor: ChatExecutor;
   private readonly stats = new RequestStatsRecorder();
-  private readonly recordDeps: RecordDeps;
-  private readonly cache: CacheMiddleware | undefined;
   private readonly observability: Observability;
   private readonly cost: CostTracking;
-  private middleware: ChatMiddleware[] = [];
-  private chatHandler!: ChatHandler;
-  private streamHandler!: StreamHandler;
-  private transforms = false;
+  /** The configuration in force and what it built; requests keep the one they started on. */
+  private gen!: Generation;
+  /** Middleware added with `use()` (and `options.middleware`): kept across reloads. */
+  private userMiddleware: ChatMiddleware[] = [];
+  private capture: ChatMiddleware | undefined;
+  /** Adapters and caches retired by reloads, closed once their requests end (or at `close`). */
+  private readonly retired = new Set<{ close(): Promise<void> }>();
+  private reloading: Promise<unknown> = Promise.resolve();
+  private configStatus: ConfigStatus;
   private lastUsed: string | undefined;
   private closed = false;
 
   constructor(config: FlexiAIConfigInput, options: FlexiAIOptions = {}) {
-    this.config = parseConfig(config, { env: options.env });
-    this.logger = options.logger ?? createLogger({ level: this.config.logging.level });
+    const parsed = parseConfig(config, { env: options.env });
+    const internal = options as InternalOptions;
+    this.reloadEnv = RELOAD_ENV in internal ? internal[RELOAD_ENV] : options.env;
+    this.logger = options.logger ?? createLogger({ level: parsed.logging.level });
     this.clock = options.clock ?? systemClock;
-    if (this.config.sync.backend === 'redis' && !options.stateSync) {
+    this.random = options.random ?? Math.random;
+    this.registry = options.registry ?? createDefaultProviderRegistry();
+    this.cacheStore = options.cacheStore;
+    if (parsed.sync.backend === 'redis' && !options.stateSync) {
       throw new ConfigurationError(
         'sync.backend is "redis": use `await FlexiAI.create(config)`, or pass `createRedisStateSync` from "flexiai/redis" as options.stateSync',
       );
     }
-    const stateSync =
+    this.stateSync =
       typeof options.stateSync === 'function'
-        ? options.stateSync({ sync: this.config.sync, logger: this.logger, clock: this.clock })
+        ? options.stateSync({ sync: parsed.sync, logger: this.logger, clock: this.clock })
         : (options.stateSync ?? new MemoryStateSync());
     this.events = new ClientEvents(this.logger);
     this.cost = new CostTracking({
-      config: this.config,
+      config: parsed,
       logger: this.logger,
       redis: options.costStore,
       resolve: (route) =>
-        this.fleet.router.resolve(route).map((c) => ({ provider: c.slot.name, model: c.model })),
+        this.gen.fleet.router
+          .resolve(route)
+          .map((c) => ({ provider: c.slot.name, model: c.model })),
     });
-    this.fleet = new ProviderFleet({
-      config: this.config,
-      logger: this.logger,
-      clock: this.clock,
-      registry: options.registry ?? createDefaultProviderRegistry(),
-      stateSync,
-      events: this.events,
-    });
-    this.executor = new ChatExecutor({
-      fleet: this.fleet,
-      retry: this.config.retry,
-      clock: this.clock,
-      random: options.random ?? Math.random,
-      settler: new AttemptSettler({
-        clock: this.clock,
-        events: this.events,
-        retry: this.config.retry,
-        priceAttempt: this.cost.tracker.priceAttempt,
-      }),
-      admission: new AdmissionGate(this.config.limits),
-    });
-    this.recordDeps = {
-      logger: this.logger,
-      logContent: this.config.logging.logContent,
-      clock: this.clock,
-      events: this.events,
+    this.configStatus = {
+      loadedAt: this.clock.now(),
+      reloads: 0,
+      failedReloads: 0,
+      lastReload: null,
     };
     this.stats.listenTo(this.events);
     this.events.on('request', (event) => {
       if (event.ok && event.provider && !event.cached) this.lastUsed = event.provider;
     });
     this.events.on('request', this.cost.onRequest);
+    const fleet = new ProviderFleet(this.fleetOptions(parsed));
+    // The fleet in force (observability reads it while being built, before the first generation).
+    const current = (): ProviderFleet => (this.gen as Generation | undefined)?.fleet ?? fleet;
     this.observability = new Observability({
       on: (type, listener) => this.events.on(type, listener),
-      providerStatus: () => this.fleet.status(),
-      syncStatus: () => this.fleet.syncStatus(),
-      knownModels: () => this.fleet.router.knownModels(),
+      providerStatus: () => current().status(),
+      syncStatus: () => current().syncStatus(),
+      knownModels: () => current().router.knownModels(),
       clock: this.clock,
       logger: this.logger,
-      metrics: this.config.observability.metrics,
-      tracing: this.config.observability.tracing,
+      metrics: parsed.observability.metrics,
+      tracing: parsed.observability.tracing,
     });
-    const builtIn: ChatMiddleware[] = [...this.cost.middleware()];
-    const capture = this.observability.contentMiddleware();
-    if (capture) builtIn.push(capture);
-    if (this.config.logging.logContent) builtIn.push(loggingMiddleware({ content: true }));
-    if (this.config.defaults) builtIn.push(defaultsMiddleware(this.config.defaults));
-    this.cache = createCache(this.config, {
-      clock: this.clock,
-      logger: this.logger,
-      store: options.cacheStore,
-    });
-    if (this.cache) builtIn.push(this.cache);
-    this.use(...builtIn, ...(options.middleware ?? []));
+    this.capture = this.observability.contentMiddleware();
+    this.gen = this.build(parsed, fleet, createCache(parsed, this.cacheDeps()), undefined);
+    fleet.activate();
+    this.use(...(options.middleware ?? []));
+  }
+
+  /** The configuration in force (parsed: defaults filled, secrets wrapped); replaced by `updateConfig`. */
+  get config(): FlexiAIConfig {
+    return this.gen.config;
   }
 
   /**
@@ -207,6 +209,8 @@ export class FlexiAI implements ServableClient {
   ): Promise<FlexiAI> {
     const { signal, ...rest } = options;
     const parsed = parseConfig(config, { env: options.env });
+    const internal = options as InternalOptions;
+    const reloadEnv = RELOAD_ENV in internal ? internal[RELOAD_ENV] : options.env;
     const stateSync =
       rest.stateSync ??
       (parsed.sync.backend === 'redis' ? await loadRedisStateSyncFactory() : undefined);
@@ -215,12 +219,14 @@ export class FlexiAI implements ServableClient {
       (needsRedisCostStore(parsed) && parsed.sync.backend === 'redis'
         ? await loadRedisCostStore(parsed.sync, createWorkerId())
         : undefined);
-    const ai = new FlexiAI(parsed, {
+    const internalOptions: InternalOptions = {
       ...rest,
       env: false,
+      [RELOAD_ENV]: reloadEnv,
       ...(stateSync ? { stateSync } : {}),
       ...(costStore ? { costStore } : {}),
-    });
+    };
+    const ai = new FlexiAI(parsed, internalOptions);
     await ai.ready({ signal });
     return ai;
   }
@@ -231,14 +237,19 @@ export class FlexiAI implements ServableClient {
     options: FlexiAIOptions & { signal?: AbortSignal } = {},
   ): Promise<FlexiAI> {
     const config = await loadConfigFile(path, { env: options.env });
-    return FlexiAI.create(config, { ...options, env: false });
+    const internalOptions: InternalOptions & { signal?: AbortSignal } = {
+      ...options,
+      env: false,
+      [RELOAD_ENV]: options.env,
+    };
+    return FlexiAI.create(config, internalOptions);
   }
 
   /** Resolves once shared circuit state has been read (at once in memory mode). Never rejects for Redis. */
   async ready(options: { signal?: AbortSignal | undefined } = {}): Promise<void> {
     await Promise.all([
-      this.fleet.ready(options.signal),
-      this.cache?.ready(),
+      this.gen.fleet.ready(options.signal),
+      this.gen.cache?.ready(),
       this.observability.ready,
     ]);
   }
@@ -253,11 +264,8 @@ export class FlexiAI implements ServableClient {
         throw new ConfigurationError('A middleware needs a non-empty `name`');
       }
     }
-    this.middleware = [...this.middleware, ...middleware];
-    this.transforms = this.middleware.some((m) => m.transformRequest);
-    const executor = this.executor;
-    this.chatHandler = composeChat(this.middleware, executor.chat.bind(executor));
-    this.streamHandler = composeStream(this.middleware, executor.stream.bind(executor));
+    this.userMiddleware = [...this.userMiddleware, ...middleware];
+    this.gen.compose(this.userMiddleware);
     return this;
   }
 
@@ -273,11 +281,13 @@ export class FlexiAI implements ServableClient {
   /** Sends a chat request to the first provider that can serve it. */
   async chatCompletion(input: ChatRequest, options?: RequestOptions): Promise<ChatResponse> {
     if (this.closed) throw new ClientClosedError();
+    const gen = this.gen;
     const request = parseChatRequest(input);
-    const record = new RequestRecord(this.recordDeps, request, 'chat', options);
+    const record = new RequestRecord(gen.recordDeps, request, 'chat', options);
+    gen.enter();
     try {
-      const response = await this.chatHandler(
-        this.transforms ? await this.transform(request, record) : request,
+      const response = await gen.chatHandler(
+        gen.transforms ? await this.transform(gen, request, record) : request,
         record,
       );
       record.finish({ ok: true, response });
@@ -285,6 +295,8 @@ export class FlexiAI implements ServableClient {
     } catch (error) {
       record.finish({ ok: false, error });
       throw error;
+    } finally {
+      gen.leave();
     }
   }
 
@@ -296,27 +308,33 @@ export class FlexiAI implements ServableClient {
    */
   chatCompletionStream(input: ChatRequest, options?: RequestOptions): ChatStream {
     if (this.closed) throw new ClientClosedError();
+    const gen = this.gen;
     const request = parseChatRequest(input);
-    const record = new RequestRecord(this.recordDeps, request, 'stream', options);
+    const record = new RequestRecord(gen.recordDeps, request, 'stream', options);
     let stream: ChatStream;
+    gen.enter();
     try {
-      const transformed = this.transforms
-        ? transformRequest(this.middleware, request, record)
+      const transformed = gen.transforms
+        ? transformRequest(gen.middleware, request, record)
         : request;
       stream =
         transformed instanceof Promise
           ? ChatStream.defer(async () =>
-              this.streamHandler(this.validated(await transformed, record), record),
+              gen.streamHandler(this.validated(await transformed, record), record),
             )
-          : this.streamHandler(
-              this.transforms ? this.validated(transformed, record) : transformed,
+          : gen.streamHandler(
+              gen.transforms ? this.validated(transformed, record) : transformed,
               record,
             );
     } catch (error) {
+      gen.leave();
       record.finish({ ok: false, error });
       throw error;
     }
-    onStreamSettled(stream, (outcome) => record.finish(outcome));
+    onStreamSettled(stream, (outcome) => {
+      gen.leave();
+      record.finish(outcome);
+    });
     return stream;
   }
 
@@ -355,10 +373,12 @@ export class FlexiAI implements ServableClient {
    */
   async embed(input: EmbedRequest, options?: RequestOptions): Promise<EmbedResponse> {
     if (this.closed) throw new ClientClosedError();
+    const gen = this.gen;
     const request = parseEmbedRequest(input);
-    const record = new RequestRecord(this.recordDeps, request, 'embed', options);
+    const record = new RequestRecord(gen.recordDeps, request, 'embed', options);
+    gen.enter();
     try {
-      const response = await this.executor.embed(request, record);
+      const response = await gen.executor.embed(request, record);
       const { costUsd } = this.priceEmbedding(response.provider, response.model, response.usage);
       if (costUsd !== undefined) response.costUsd = costUsd;
       record.finish({ ok: true, response });
@@ -366,6 +386,8 @@ export class FlexiAI implements ServableClient {
     } catch (error) {
       record.finish({ ok: false, error });
       throw error;
+    } finally {
+      gen.leave();
     }
   }
 
@@ -384,27 +406,27 @@ export class FlexiAI implements ServableClient {
 
   /** Every name a request may use as `model`: routes, providers and model ids. */
   knownModels(): string[] {
-    return this.fleet.router.knownModels();
+    return this.gen.fleet.router.knownModels();
   }
 
   /** Every provider with its circuit state, cooldown and health. */
   getProviderStatus(): ProviderStatus[] {
-    return this.fleet.status();
+    return this.gen.fleet.status();
   }
 
   /** How circuit state is shared (memory, or a connected/degraded shared backend). */
   getSyncStatus(): SyncStatus {
-    return this.fleet.syncStatus();
+    return this.gen.fleet.syncStatus();
   }
 
   /** Closes one provider's circuit (and clears its cooldown), or every provider's. */
   resetCircuitBreakers(name?: string): void {
-    this.fleet.reset(name);
+    this.gen.fleet.reset(name);
   }
 
   /** Tries this provider first for default and model-id routes (explicit routes keep their order). */
   setPrimaryProvider(name: string): void {
-    this.fleet.setPrimary(name);
+    this.gen.fleet.setPrimary(name);
   }
 
   /** The provider that served the most recent successful request. */
@@ -437,7 +459,7 @@ export class FlexiAI implements ServableClient {
 
   /** The response cache's counters (hits, misses, stores, backend errors, ...); undefined without a cache. */
   getCacheStats(): CacheStats | undefined {
-    return this.cache?.stats();
+    return this.gen.cache?.stats();
   }
 
   /** Subscribes to every provider's circuit transitions (same as `on('circuit', ...)`). */
@@ -451,7 +473,193 @@ export class FlexiAI implements ServableClient {
     options: RegisterProviderOptions = {},
   ): void {
     if (this.closed) throw new ClientClosedError();
-    this.fleet.register(provider, options);
+    this.gen.fleet.register(provider, options);
+  }
+
+  /**
+   * Hot reload: validates `config` (same `${VAR}` / FLEXIAI_* handling as construction) and puts
+   * it in force for requests that start from now on; requests and streams under way finish on the
+   * configuration they started with. Providers (matched by name), routes, defaults, retry, circuit
+   * breaker settings, limits, budgets, cache and pricing change. A provider that stays keeps its
+   * circuit state (the same breaker when its breaker settings are unchanged) and, when its
+   * connection settings are unchanged, its adapter and pool; removed adapters close once the
+   * requests that may use them have ended. Middleware added with `use()`, event listeners,
+   * metrics and the cost ledger stay. An invalid config throws a ConfigurationError naming the
+   * field paths, and nothing changes; so does a change of `sync`. Calls are serialized.
+   * See docs/operations.md.
+   */
+  updateConfig(config: FlexiAIConfigInput): Promise<ReloadResult> {
+    return this.serialized(() => parseConfig(config, { env: this.reloadEnv }));
+  }
+
+  /**
+   * `updateConfig` from a JSON or YAML file; a file that cannot be read or parsed is a refused
+   * reload like an invalid config (recorded in `getConfigStatus()`). `env` defaults to the
+   * environment the client was created with.
+   */
+  updateConfigFromFile(
+    path: string,
+    options: { env?: Record<string, string | undefined> | false } = {},
+  ): Promise<ReloadResult> {
+    return this.serialized(() =>
+      loadConfigFile(path, { env: 'env' in options ? options.env : this.reloadEnv }),
+    );
+  }
+
+  /** When the configuration in force was loaded, how many reloads succeeded or failed, and the last one. */
+  getConfigStatus(): ConfigStatus {
+    const { lastReload } = this.configStatus;
+    return { ...this.configStatus, lastReload: lastReload ? { ...lastReload } : null };
+  }
+
+  private serialized(load: () => FlexiAIConfig | Promise<FlexiAIConfig>): Promise<ReloadResult> {
+    const run = this.reloading.then(() => this.reload(load));
+    this.reloading = run.catch(() => undefined);
+    return run;
+  }
+
+  private async reload(load: () => FlexiAIConfig | Promise<FlexiAIConfig>): Promise<ReloadResult> {
+    const at = this.clock.now();
+    try {
+      if (this.closed) throw new ClientClosedError();
+      const next = await load();
+      const before = this.gen;
+      const warnings = checkReloadable(before.config, next);
+      const costStore =
+        needsRedisCostStore(next) && !this.cost.hasRedis && next.sync.backend === 'redis'
+          ? await loadRedisCostStore(next.sync, createWorkerId())
+          : undefined;
+      const keepCache = before.cache !== undefined && configEqual(before.config.cache, next.cache);
+      const cache = keepCache ? before.cache : createCache(next, this.cacheDeps());
+      let fleet: ProviderFleet;
+      try {
+        await cache?.ready();
+        if (this.closed) throw new ClientClosedError();
+        fleet = new ProviderFleet(this.fleetOptions(next), before.fleet);
+      } catch (error) {
+        if (cache && !keepCache && !this.cacheStore) void cache.close().catch(() => undefined);
+        await costStore?.close();
+        throw error;
+      }
+      // From here on nothing throws: the new configuration goes into force at once.
+      this.cost.reconfigure(next, costStore);
+      fleet.activate(before.fleet);
+      this.gen = this.build(next, fleet, cache, before);
+      const retired: { close(): Promise<void> }[] = fleet.retiredFrom(before.fleet);
+      // A store of the caller's own (options.cacheStore) is theirs to close.
+      if (before.cache && !keepCache && !this.cacheStore) retired.push(before.cache);
+      this.retireWhenDrained(before, retired);
+      const changes = diffConfig(before.config, next);
+      this.configStatus = {
+        loadedAt: at,
+        reloads: this.configStatus.reloads + 1,
+        failedReloads: this.configStatus.failedReloads,
+        lastReload: { at, ok: true, changes, ...(warnings.length ? { warnings } : {}) },
+      };
+      this.logger.info({ changes }, `config reloaded: ${describeChanges(changes)}`);
+      for (const warning of warnings) this.logger.warn(warning);
+      this.events.emit('reload', { ok: true, changes, warnings, at });
+      return { ok: true, at, changes, warnings };
+    } catch (error) {
+      const issues = error instanceof ConfigurationError ? [...error.issues] : [];
+      const message = error instanceof Error ? error.message : String(error);
+      this.configStatus = {
+        ...this.configStatus,
+        failedReloads: this.configStatus.failedReloads + 1,
+        lastReload: { at, ok: false, error: message, ...(issues.length ? { issues } : {}) },
+      };
+      const paths = issues.map((i) => i.path || '(root)');
+      this.logger.error(
+        { paths },
+        `config reload refused, the previous configuration keeps serving: ${
+          paths.length ? `invalid ${paths.join(', ')}` : message
+        }`,
+      );
+      this.events.emit('reload', { ok: false, error: message, issues, at });
+      throw error;
+    }
+  }
+
+  /** Closes what a reload retired once the requests that started before it have ended. */
+  private retireWhenDrained(before: Generation, retired: { close(): Promise<void> }[]): void {
+    if (retired.length === 0) return;
+    for (const r of retired) this.retired.add(r);
+    void before.whenDrained().then(async () => {
+      await Promise.all(
+        retired.map(async (r) => {
+          if (!this.retired.delete(r)) return; // closed by close() already
+          await r.close().catch((error: unknown) => {
+            this.logger.warn(
+              { err: error instanceof Error ? error.message : String(error) },
+              'closing a provider or cache retired by a reload failed',
+            );
+          });
+        }),
+      );
+    });
+  }
+
+  private fleetOptions(config: FlexiAIConfig) {
+    return {
+      config,
+      logger: this.logger,
+      clock: this.clock,
+      registry: this.registry,
+      stateSync: this.stateSync,
+      events: this.events,
+    };
+  }
+
+  private cacheDeps() {
+    return { clock: this.clock, logger: this.logger, store: this.cacheStore };
+  }
+
+  /** What one configuration builds over a fleet: executor, built-in middleware, record deps. */
+  private build(
+    config: FlexiAIConfig,
+    fleet: ProviderFleet,
+    cache: Generation['cache'],
+    before: Generation | undefined,
+  ): Generation {
+    const previousGate = before?.executor.admission;
+    const admission =
+      previousGate && configEqual(previousGate.limits, config.limits)
+        ? previousGate
+        : new AdmissionGate(config.limits);
+    const executor = new ChatExecutor({
+      fleet,
+      retry: config.retry,
+      clock: this.clock,
+      random: this.random,
+      settler: new AttemptSettler({
+        clock: this.clock,
+        events: this.events,
+        retry: config.retry,
+        priceAttempt: this.cost.tracker.priceAttempt,
+      }),
+      admission,
+    });
+    const builtIn: ChatMiddleware[] = [...this.cost.middleware()];
+    if (this.capture) builtIn.push(this.capture);
+    if (config.logging.logContent) builtIn.push(loggingMiddleware({ content: true }));
+    if (config.defaults) builtIn.push(defaultsMiddleware(config.defaults));
+    if (cache) builtIn.push(cache);
+    return new Generation(
+      {
+        config,
+        fleet,
+        executor,
+        cache,
+        builtIn,
+        recordDeps: {
+          logger: this.logger,
+          logContent: config.logging.logContent,
+          clock: this.clock,
+          events: this.events,
+        },
+      },
+      this.userMiddleware,
+    );
   }
 
   /** Stops accepting calls, closes the state sync and every provider's connections. */
@@ -459,7 +667,14 @@ export class FlexiAI implements ServableClient {
     if (this.closed) return;
     this.closed = true;
     this.observability.close();
-    await Promise.all([this.fleet.close(), this.cache?.close()]);
+    await this.reloading.catch(() => undefined);
+    const retired = [...this.retired];
+    this.retired.clear();
+    await Promise.all([
+      this.gen.fleet.close(),
+      this.gen.cache?.close(),
+      ...retired.map((r) => r.close().catch(() => undefined)),
+    ]);
     await this.cost.close();
   }
 
@@ -469,11 +684,15 @@ export class FlexiAI implements ServableClient {
 
   /** What `console.log(client)` shows: providers and their states, never a credential. */
   [inspect.custom](): string {
-    return `FlexiAI { ${this.fleet.describe()}${this.closed ? ', closed' : ''} }`;
+    return `FlexiAI { ${this.gen.fleet.describe()}${this.closed ? ', closed' : ''} }`;
   }
 
-  private async transform(request: ChatRequest, ctx: RequestContext): Promise<ChatRequest> {
-    return this.validated(await transformRequest(this.middleware, request, ctx), recordOf(ctx));
+  private async transform(
+    gen: Generation,
+    request: ChatRequest,
+    ctx: RequestContext,
+  ): Promise<ChatRequest> {
+    return this.validated(await transformRequest(gen.middleware, request, ctx), recordOf(ctx));
   }
 
   /** A transformed request, validated again; the record remembers it so it is not parsed twice. */

@@ -6,13 +6,18 @@ import {
   type AnyProviderConfig,
   type AnyProviderConfigInput,
 } from '../config/provider-config-schema.js';
+import { configEqual } from '../config/config-equal.js';
 import { ConfigurationError } from '../errors/configuration-error.js';
 import type { Clock } from '../internal/clock.js';
 import type { Logger } from '../internal/logger.js';
 import { toPathIssues } from '../internal/zod-issues.js';
 import type { Provider } from '../providers/provider.js';
 import type { ProviderRegistry } from '../providers/registry.js';
-import { CircuitBreaker, type CircuitChangeEvent } from '../resilience/circuit-breaker.js';
+import {
+  CircuitBreaker,
+  type CircuitBreakerOptions,
+  type CircuitChangeEvent,
+} from '../resilience/circuit-breaker.js';
 import { ProviderLimiter, providerLimits } from '../resilience/provider-limiter.js';
 import type { CircuitStateSync, SyncStatus } from '../state/circuit-state-sync.js';
 import type { ClientEvents } from './client-events.js';
@@ -43,14 +48,69 @@ export interface ProviderFleetOptions {
 export class ProviderFleet {
   readonly router: Router;
   private readonly slots: ProviderSlot[] = [];
+  /** Providers added with `register` (kept across reloads unless the new config names them). */
+  private readonly registered = new Set<string>();
+  /** Slots whose breaker this fleet created (the rest kept their predecessor's breaker). */
+  private readonly ownBreakers = new Set<string>();
 
-  constructor(private readonly options: ProviderFleetOptions) {
+  /**
+   * The fleet of `options.config`. With `previous` (hot reload), a provider that stays (same name)
+   * keeps its circuit breaker object when its breaker settings are unchanged, else a new breaker
+   * starts from the old one's snapshot; it keeps its adapter (and connection pool) when its
+   * connection settings are unchanged. Nothing is shared or tracked until `activate`.
+   */
+  constructor(
+    private readonly options: ProviderFleetOptions,
+    previous?: ProviderFleet,
+  ) {
     this.router = new Router(options.config.routes);
-    options.config.providers.forEach((providerConfig, i) => {
-      const provider = options.registry.create(providerConfig, this.deps(), `providers.${i}`);
-      this.addSlot(provider, providerConfig, {});
-    });
+    const created: Provider[] = [];
+    try {
+      options.config.providers.forEach((providerConfig, i) => {
+        const before = previous?.slots.find((s) => s.name === providerConfig.name);
+        const keep = before?.config !== undefined && sameAdapter(before.config, providerConfig);
+        const provider =
+          keep && before
+            ? before.provider
+            : options.registry.create(providerConfig, this.deps(), `providers.${i}`);
+        if (!keep) created.push(provider);
+        this.addSlot(provider, providerConfig, {}, keep ? before : undefined, before);
+      });
+    } catch (error) {
+      void Promise.allSettled(created.map((p) => p.close()));
+      throw error;
+    }
+    for (const slot of previous?.slots ?? []) {
+      if (!previous?.registered.has(slot.name) || this.has(slot.name)) continue;
+      this.registered.add(slot.name);
+      this.addSlot(slot.provider, slot.config, { priority: slot.priority }, slot, slot);
+    }
     this.router.setSlots(this.slots);
+    const primary = previous?.router.primaryName;
+    if (primary !== undefined && this.has(primary)) this.router.setPrimary(primary);
+  }
+
+  /**
+   * Starts sharing this fleet's breakers through the state sync; with `previous` (hot reload),
+   * stops sharing the providers that left and swaps in the breakers that were replaced.
+   */
+  activate(previous?: ProviderFleet): void {
+    const { stateSync } = this.options;
+    for (const slot of previous?.slots ?? []) {
+      if (!this.has(slot.name)) stateSync.untrack?.(slot.name);
+    }
+    for (const slot of this.slots) {
+      if (!previous || this.ownBreakers.has(slot.name)) {
+        if (previous?.has(slot.name)) stateSync.untrack?.(slot.name);
+        stateSync.track(slot.name, slot.breaker);
+      }
+    }
+  }
+
+  /** The adapters of `previous` this fleet no longer uses: close them once their calls have ended. */
+  retiredFrom(previous: ProviderFleet): Provider[] {
+    const inUse = new Set(this.slots.map((s) => s.provider));
+    return previous.slots.map((s) => s.provider).filter((p) => !inUse.has(p));
   }
 
   /** Resolves once shared circuit state has been read (at once in memory mode). */
@@ -108,6 +168,8 @@ export class ProviderFleet {
     if (isProvider(provider)) {
       this.assertUniqueName(provider.name);
       this.addSlot(provider, undefined, options);
+      this.registered.add(provider.name);
+      this.options.stateSync.track(provider.name, this.slotNamed(provider.name).breaker);
     } else {
       const parsed = providerEntrySchema.safeParse(provider);
       if (!parsed.success) {
@@ -117,6 +179,8 @@ export class ProviderFleet {
       }
       this.assertUniqueName(parsed.data.name);
       this.addSlot(this.options.registry.create(parsed.data, this.deps()), parsed.data, options);
+      this.registered.add(parsed.data.name);
+      this.options.stateSync.track(parsed.data.name, this.slotNamed(parsed.data.name).breaker);
     }
     this.router.setSlots(this.slots);
   }
@@ -144,10 +208,21 @@ export class ProviderFleet {
     return { clock: this.options.clock, logger: this.options.logger };
   }
 
+  private has(name: string): boolean {
+    return this.slots.some((s) => s.name === name);
+  }
+
+  /**
+   * Builds one provider's slot from its config. `adapterOf` is the slot whose adapter this one
+   * keeps (its misconfigured mark goes with it); `before` is the same provider's slot in the fleet
+   * this one replaces: its breaker is kept when the settings are the same, else carried over.
+   */
   private addSlot(
     provider: Provider,
     providerConfig: AnyProviderConfig | undefined,
     options: RegisterProviderOptions,
+    adapterOf?: ProviderSlot,
+    before?: ProviderSlot,
   ): void {
     const { config, clock } = this.options;
     const breakerConfig = {
@@ -156,7 +231,7 @@ export class ProviderFleet {
       ...definedOnly(options.circuitBreaker),
     };
     const retry = effectiveRetry(config.retry, providerConfig?.retry);
-    const breaker = new CircuitBreaker({
+    const breakerOptions: CircuitBreakerOptions = {
       name: provider.name,
       failureThreshold: breakerConfig.failureThreshold,
       recoveryTimeoutMs: breakerConfig.recoveryTimeoutMs,
@@ -164,9 +239,24 @@ export class ProviderFleet {
       probeTimeoutMs: breakerConfig.probeTimeoutMs ?? providerConfig?.timeoutMs ?? 60_000,
       maxCooldownMs: retry.maxCooldownMs,
       clock,
-    });
-    breaker.onStateChange((event) => this.onBreakerChange(event));
-    const limiter = new ProviderLimiter(breaker, providerLimits(providerConfig));
+    };
+    const limits = providerLimits(providerConfig);
+    let breaker: CircuitBreaker;
+    let limiter: ProviderLimiter;
+    if (before && sameBreaker(before.breaker.options, breakerOptions)) {
+      breaker = before.breaker;
+      // The breaker's state-change listener (logs, `circuit` events) stays subscribed.
+      limiter = configEqual(providerLimits(before.config), limits)
+        ? before.limiter
+        : new ProviderLimiter(breaker, limits);
+    } else {
+      breaker = new CircuitBreaker(breakerOptions);
+      // Carried over before anyone listens: no event, the same state, failures and deadlines.
+      if (before) breaker.applyRemoteState(before.breaker.snapshot(), { replaceSameVersion: true });
+      breaker.onStateChange((event) => this.onBreakerChange(event));
+      limiter = new ProviderLimiter(breaker, limits);
+      this.ownBreakers.add(provider.name);
+    }
     const index = this.slots.length;
     this.slots.push({
       name: provider.name,
@@ -179,9 +269,8 @@ export class ProviderFleet {
       models: providerConfig?.models ?? [],
       config: providerConfig,
       retry,
-      misconfigured: undefined,
+      misconfigured: adapterOf?.misconfigured,
     });
-    this.options.stateSync.track(provider.name, breaker);
   }
 
   private onBreakerChange(event: CircuitChangeEvent): void {
@@ -213,6 +302,22 @@ export class ProviderFleet {
       throw new ConfigurationError(`A provider named "${name}" is already registered`);
     }
   }
+}
+
+/** Provider fields the fleet reads (order, breaker, retry policy); the adapter reads all others. */
+const FLEET_FIELDS = new Set(['priority', 'enabled', 'contextWindow', 'circuitBreaker', 'retry']);
+
+/** Whether an adapter built from `a` serves `b` alike (only fleet fields differ). */
+function sameAdapter(a: AnyProviderConfig, b: AnyProviderConfig): boolean {
+  const adapterPart = (c: AnyProviderConfig) =>
+    Object.fromEntries(Object.entries(c).filter(([key]) => !FLEET_FIELDS.has(key)));
+  return configEqual(adapterPart(a), adapterPart(b));
+}
+
+function sameBreaker(a: Readonly<CircuitBreakerOptions>, b: CircuitBreakerOptions): boolean {
+  const { clock: _a, ...left } = a;
+  const { clock: _b, ...right } = b;
+  return a.clock === b.clock && configEqual(left, right);
 }
 
 /** The fields that are set: an explicit `undefined` does not erase an inherited value. */

@@ -63,6 +63,11 @@ export class Router {
     this.clearCache();
   }
 
+  /** The provider `setPrimary` put first, if any. */
+  get primaryName(): string | undefined {
+    return this.primary;
+  }
+
   /** Puts one provider first in every priority-ordered list (routes keep their explicit order). */
   setPrimary(name: string | undefined): void {
     this.primary = name;

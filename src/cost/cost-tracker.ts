@@ -61,7 +61,8 @@ export interface CostTrackerOptions {
  * fields are those amounts shown as numbers.
  */
 export class CostTracker {
-  readonly prices: PriceBook;
+  /** The price book; replaced by `setPricing` (hot reload). */
+  prices: PriceBook;
   readonly ledger: LedgerSink;
   private readonly pico = new WeakMap<Attempt, number>();
   private readonly estimatedUsage = new WeakMap<Attempt, Usage>();
@@ -71,6 +72,11 @@ export class CostTracker {
   constructor(private readonly options: CostTrackerOptions) {
     this.prices = new PriceBook(options.pricing, options.logger);
     this.ledger = options.ledger;
+  }
+
+  /** Prices calls from now on with a new `pricing` section (hot reload); the ledger stays. */
+  setPricing(pricing: CostTrackerOptions['pricing']): void {
+    this.prices = new PriceBook(pricing, this.options.logger);
   }
 
   /** Settle-point hook: prices one call from its usage, or estimates a stream cut after output. */

@@ -35,21 +35,14 @@ export interface CostTrackingOptions {
  */
 export class CostTracking {
   readonly tracker: CostTracker;
-  readonly guard: BudgetGuard | undefined;
-  private readonly store: BudgetStore | undefined;
+  private currentGuard: BudgetGuard | undefined;
+  /** Guards replaced by a reload that still hold budget for requests in flight. */
+  private retiredGuards: BudgetGuard[] = [];
+  private store: BudgetStore | undefined;
 
   constructor(private readonly options: CostTrackingOptions) {
     const { config, logger } = options;
-    const shared = config.sync.backend === 'redis';
-    if (
-      shared &&
-      !options.redis &&
-      (config.ledger.backend === 'redis' || config.budgets.length > 0)
-    ) {
-      throw new ConfigurationError(
-        'budgets and the Redis ledger need the Redis cost store: use `await FlexiAI.create(config)`',
-      );
-    }
+    this.assertStore(config);
     const ledger = createLedger(config.ledger, logger, options.redis);
     this.tracker = new CostTracker({
       pricing: config.pricing,
@@ -57,13 +50,57 @@ export class CostTracking {
       logger,
       resolve: options.resolve,
     });
-    if (config.budgets.length > 0) {
-      this.store =
-        shared && options.redis
-          ? new SharedBudgetStore(options.redis, logger)
-          : new MemoryBudgetStore();
-      this.guard = new BudgetGuard(config.budgets, this.store, this.tracker);
+    this.setBudgets(config);
+  }
+
+  /** The budget guard of the current `budgets` section; undefined without budgets. */
+  get guard(): BudgetGuard | undefined {
+    return this.currentGuard;
+  }
+
+  /** Whether the Redis cost store is loaded. */
+  get hasRedis(): boolean {
+    return this.options.redis !== undefined;
+  }
+
+  /**
+   * Hot reload: new `pricing` and `budgets` apply to requests from now on. The ledger, and the
+   * spend counted so far (budget counters are keyed by budget, scope and period), stay; requests
+   * in flight settle against the guard that admitted them. `redis` is the cost store when the new
+   * budgets need one that was not loaded yet.
+   */
+  reconfigure(
+    config: Pick<FlexiAIConfig, 'pricing' | 'budgets' | 'sync'>,
+    redis?: CostRedisStore,
+  ): void {
+    if (redis && !this.options.redis) this.options.redis = redis;
+    this.assertStore({ ...config, ledger: { backend: 'memory', maxEntries: 1 } });
+    this.tracker.setPricing(config.pricing);
+    if (this.currentGuard) this.retiredGuards.push(this.currentGuard);
+    this.currentGuard = undefined;
+    this.setBudgets(config);
+  }
+
+  private assertStore(config: Pick<FlexiAIConfig, 'budgets' | 'ledger' | 'sync'>): void {
+    if (
+      config.sync.backend === 'redis' &&
+      !this.options.redis &&
+      (config.ledger.backend === 'redis' || config.budgets.length > 0)
+    ) {
+      throw new ConfigurationError(
+        'budgets and the Redis ledger need the Redis cost store: use `await FlexiAI.create(config)`',
+      );
     }
+  }
+
+  private setBudgets(config: Pick<FlexiAIConfig, 'budgets' | 'sync'>): void {
+    if (config.budgets.length === 0) return;
+    const { redis, logger } = this.options;
+    this.store ??=
+      config.sync.backend === 'redis' && redis
+        ? new SharedBudgetStore(redis, logger)
+        : new MemoryBudgetStore();
+    this.currentGuard = new BudgetGuard(config.budgets, this.store, this.tracker);
   }
 
   /** Budgets outermost (they refuse before anything else runs), then cost. */
@@ -74,8 +111,12 @@ export class CostTracking {
   /** The `request` listener: records the ledger entries and settles the budgets. */
   onRequest = (event: RequestEvent): void => {
     this.tracker.settle(event);
-    if (this.guard) {
-      this.guard
+    const guards = this.currentGuard
+      ? [...this.retiredGuards, this.currentGuard]
+      : this.retiredGuards;
+    for (const guard of guards) {
+      // A guard settles only the requests it admitted (it holds their budget).
+      guard
         .settle(event.requestId, event.attempts, event.cached === true)
         .catch((error: unknown) => {
           this.options.logger.error(
@@ -84,6 +125,8 @@ export class CostTracking {
           );
         });
     }
+    if (this.retiredGuards.length)
+      this.retiredGuards = this.retiredGuards.filter((g) => g.pending > 0);
   };
 
   async close(): Promise<void> {

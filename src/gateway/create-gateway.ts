@@ -67,10 +67,30 @@ export function createGateway(options: GatewayOptions): FastifyInstance {
 
   const { client } = options;
   if (client.serverTracing) traceRequests(app, () => client.serverTracing?.());
-  const keyCheck = server.apiKeys.length ? createGatewayKeyCheck(server.apiKeys) : undefined;
-  const isPublic = publicPaths(server);
+  // Keys and public paths follow the client's configuration (hot reload), unless the caller
+  // fixed the server section; rebuilt only when that section changes.
+  let checked: ServerConfig | undefined;
+  let keyCheck: ((authorization: string | undefined) => string | undefined) | undefined;
+  let isPublic: (url: string) => boolean = () => false;
+  const keyed = server.apiKeys.length > 0;
+  const access = (): void => {
+    const current = options.server ? server : client.config.server;
+    if (current === checked) return;
+    checked = current;
+    if (keyed && current.apiKeys.length === 0) {
+      // A gateway started with keys may listen beyond loopback: never open it up on reload.
+      options.logger.error(
+        'server.apiKeys is empty after a reload: the previous gateway keys stay in force (a keyless gateway needs a restart)',
+      );
+    } else {
+      keyCheck = current.apiKeys.length ? createGatewayKeyCheck(current.apiKeys) : undefined;
+    }
+    isPublic = publicPaths(current);
+  };
+  access();
   app.addHook('onRequest', async (request, reply) => {
     void reply.header('x-request-id', request.id);
+    access();
     if (!keyCheck || isPublic(request.url)) return;
     // Runs before the body is read: a wrong key costs no body parsing.
     const keyId = keyCheck(request.headers.authorization);

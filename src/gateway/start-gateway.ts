@@ -52,10 +52,11 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
       'no gateway keys configured: listening on loopback only, without authentication',
     );
   }
+  // Keys (and the other per-request settings) follow hot reloads of the client's configuration;
+  // only the listening address and the server's limits and timeouts are fixed here.
   const app = createGateway({
     client: options.client,
     logger: options.logger,
-    server,
     ...(options.metrics ? { metrics: options.metrics } : {}),
   });
   const inFlight = new InFlightResponses(app.server);

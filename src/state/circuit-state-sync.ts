@@ -61,6 +61,12 @@ export type StateSyncFactory = (context: StateSyncContext) => CircuitStateSync;
 export interface CircuitStateSync {
   /** Starts sharing one provider's breaker. */
   track(provider: string, breaker: CircuitBreaker): void;
+  /**
+   * Stops sharing one provider's breaker (hot reload removed the provider, or replaced its
+   * breaker). Its shared record stays for other processes. Optional for compatibility: without
+   * it, a reload neither stops sharing a removed provider nor shares a replaced breaker.
+   */
+  untrack?(provider: string): void;
   status(): SyncStatus;
   /**
    * Resolves once shared state has been read (or the backend gave up for now and runs from
@@ -73,6 +79,8 @@ export interface CircuitStateSync {
 /** Single-process mode: every breaker is local; nothing to share. */
 export class MemoryStateSync implements CircuitStateSync {
   track(): void {}
+
+  untrack(): void {}
 
   status(): SyncStatus {
     return { backend: 'memory', health: 'memory' };

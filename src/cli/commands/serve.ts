@@ -10,9 +10,11 @@ import { SIM_URLS_ENV } from '../simulated-fleet.js';
 import { currentSurroundings, simulatedRefusal } from '../simulated-guard.js';
 import { style } from '../style.js';
 import { EXIT, UsageError } from '../usage-error.js';
+import { watchConfigFile } from '../watch-config-file.js';
 import { superviseWorkers, type WorkerMessage } from '../worker-supervisor.js';
+import type { Logger } from '../../internal/logger.js';
 
-export const serveHelp = `Usage: flexiai serve [--config FILE] [--host H] [--port N] [--workers N] [--simulated]
+export const serveHelp = `Usage: flexiai serve [--config FILE] [--host H] [--port N] [--workers N] [--watch] [--simulated]
 
 Starts the OpenAI-compatible gateway: POST /v1/chat/completions (plain and stream: true),
 GET /v1/models, GET /metrics (Prometheus), GET /dashboard (live), GET /health, /livez, /readyz.
@@ -24,12 +26,18 @@ GET /v1/models, GET /metrics (Prometheus), GET /dashboard (live), GET /health, /
   --workers N     run N worker processes (node:cluster); set sync.backend: redis to share
                   circuit state between them. A worker that dies is restarted after a growing
                   delay; one that cannot start 3 times in a row stops serve with its error
+  --watch         reload the config file when it changes (debounced; editors that replace the
+                  file are fine). With --workers the primary watches and tells every worker
   --simulated     serve local simulated providers, on purpose (no config or keys needed). With
                   no providers configured, serve falls back to them only at a terminal, and
                   refuses under NODE_ENV=production or without a terminal
   -h, --help      this text
 
-SIGTERM or SIGINT drains in-flight requests (up to server.shutdownTimeoutMs), then exits 0.`;
+SIGTERM or SIGINT drains in-flight requests (up to server.shutdownTimeoutMs), then exits 0.
+SIGHUP reloads the config file (with --workers: the primary forwards it to every worker):
+providers, routes, keys, budgets, cache and pricing change without dropping a request; an
+invalid file is refused, named in the log and in /health, and the old config keeps serving.
+server.host/port, body limit and timeouts change only at the next start (docs/operations.md).`;
 
 function parse(argv: string[]) {
   const { values } = parseArgs({
@@ -40,6 +48,7 @@ function parse(argv: string[]) {
       port: { type: 'string' },
       workers: { type: 'string' },
       simulated: { type: 'boolean' },
+      watch: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -56,6 +65,7 @@ function parse(argv: string[]) {
     throw new UsageError('--simulated and --config exclude each other');
   return {
     simulated: values.simulated ?? false,
+    watch: values.watch ?? false,
     help: values.help ?? false,
     config: values.config,
     host: values.host,
@@ -133,6 +143,23 @@ async function runClusterWorker(args: ReturnType<typeof parse>): Promise<number>
 
 /** One gateway in this process (also each cluster worker). */
 async function runWorker(args: ReturnType<typeof parse>): Promise<number> {
+  // SIGHUP's default action ends the process: hold one that arrives while starting, act on it after.
+  let hangupWhileStarting = false;
+  const early = (): void => {
+    hangupWhileStarting = true;
+  };
+  process.on('SIGHUP', early);
+  try {
+    return await serveWorker(args, () => hangupWhileStarting);
+  } finally {
+    process.off('SIGHUP', early);
+  }
+}
+
+async function serveWorker(
+  args: ReturnType<typeof parse>,
+  hangupWhileStarting: () => boolean,
+): Promise<number> {
   const discovered = await discoverServeConfig(args);
   const logger = createLogger({ level: discovered.config.logging.level });
   const client = await FlexiAI.create(discovered.config, { logger, env: false });
@@ -156,12 +183,28 @@ async function runWorker(args: ReturnType<typeof parse>): Promise<number> {
   if (cluster.isPrimary) process.stderr.write(banner(gateway.url, discovered, 1));
   else process.send?.({ type: 'flexiai:listening', url: gateway.url } satisfies WorkerMessage);
 
+  const configPath = discovered.source.kind === 'file' ? discovered.source.path : undefined;
+  const reload = (why: string): void => {
+    if (!configPath) return nothingToReload(logger, discovered, why);
+    logger.info(`${why}: reloading ${configPath}`);
+    // The outcome (what changed, or the refused field paths) is logged by the client.
+    client.updateConfigFromFile(configPath, { env: process.env }).catch(() => undefined);
+  };
+  const onHangup = (): void => reload('SIGHUP');
+  process.on('SIGHUP', onHangup);
+  if (hangupWhileStarting()) reload('SIGHUP while starting');
+  // With --workers the primary watches the file and forwards a SIGHUP to every worker.
+  const watcher =
+    args.watch && !cluster.isWorker ? watchFile(configPath, logger, reload) : undefined;
+
   await new Promise<void>((resolve) => {
     const stop = (): void => resolve();
     process.once('SIGTERM', stop);
     process.once('SIGINT', stop);
     process.once('disconnect', stop);
   });
+  process.off('SIGHUP', onHangup);
+  watcher?.close();
   logger.info('shutting down: draining in-flight requests');
   await gateway.close();
   await client.close();
@@ -173,6 +216,17 @@ async function runWorker(args: ReturnType<typeof parse>): Promise<number> {
 
 /** The cluster primary: starts shared simulated providers if needed, forks and supervises workers. */
 async function runPrimary(args: ReturnType<typeof parse>): Promise<number> {
+  // Until the workers are forked a SIGHUP has nothing to forward (they read the file at start).
+  const early = (): void => undefined;
+  process.on('SIGHUP', early);
+  try {
+    return await superviseCluster(args);
+  } finally {
+    process.off('SIGHUP', early);
+  }
+}
+
+async function superviseCluster(args: ReturnType<typeof parse>): Promise<number> {
   const discovered = await discoverServeConfig(args);
   const logger = createLogger({ level: discovered.config.logging.level });
   if (discovered.config.sync.backend === 'memory') {
@@ -203,11 +257,23 @@ async function runPrimary(args: ReturnType<typeof parse>): Promise<number> {
     logger,
     onListening: (url) => process.stderr.write(banner(url, discovered, args.workers)),
   });
+  const configPath = discovered.source.kind === 'file' ? discovered.source.path : undefined;
+  const reloadWorkers = (why: string): void => {
+    if (!configPath) return nothingToReload(logger, discovered, why);
+    const workers = liveWorkers();
+    logger.info(`${why}: telling ${workers.length} workers to reload ${configPath}`);
+    for (const worker of workers) worker.process.kill('SIGHUP');
+  };
+  const onHangup = (): void => reloadWorkers('SIGHUP');
+  process.on('SIGHUP', onHangup);
+  const watcher = args.watch ? watchFile(configPath, logger, reloadWorkers) : undefined;
   const signalled = new Promise<void>((resolve) => {
     process.once('SIGTERM', resolve);
     process.once('SIGINT', resolve);
   });
   const outcome = await Promise.race([signalled.then(() => undefined), supervisor.failed]);
+  process.off('SIGHUP', onHangup);
+  watcher?.close();
   supervisor.stop();
   if (outcome) {
     // A worker cannot start: stop the others, then exit with its error.
@@ -219,6 +285,38 @@ async function runPrimary(args: ReturnType<typeof parse>): Promise<number> {
   await stopWorkers();
   await discovered.fleet?.close();
   return EXIT.ok;
+}
+
+/** The cluster's workers that have not exited. */
+const liveWorkers = () =>
+  Object.values(cluster.workers ?? {}).filter(
+    (w): w is NonNullable<typeof w> => w !== undefined && !w.isDead(),
+  );
+
+/** SIGHUP without a config file: say so (the environment or simulated providers are read at start only). */
+function nothingToReload(logger: Logger, discovered: DiscoveredConfig, why: string): void {
+  const from =
+    discovered.source.kind === 'environment'
+      ? 'provider keys from the environment'
+      : 'simulated providers';
+  logger.warn(`${why}: nothing to reload (serving ${from}, no config file); restart to change it`);
+}
+
+/** `--watch`: reloads on every change of the config file; a warning when there is no file. */
+function watchFile(
+  path: string | undefined,
+  logger: Logger,
+  reload: (why: string) => void,
+): { close(): void } | undefined {
+  if (!path) {
+    logger.warn(
+      '--watch: no config file to watch (configuration from the environment or simulated)',
+    );
+    return undefined;
+  }
+  return watchConfigFile(path, () => reload('config file changed'), {
+    onError: (error) => logger.warn({ err: error.message }, `--watch: watching ${path} failed`),
+  });
 }
 
 /** SIGTERM to every live worker (each drains its requests), resolved when all have exited. */

@@ -44,6 +44,11 @@ export class BudgetGuard {
     private readonly tracker: CostTracker,
   ) {}
 
+  /** Requests holding part of a budget until they settle. */
+  get pending(): number {
+    return this.holds.size;
+  }
+
   middleware(): ChatMiddleware {
     return {
       name: 'budgets',

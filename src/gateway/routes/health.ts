@@ -1,5 +1,24 @@
 import type { FastifyInstance } from 'fastify';
 import type { ServableClient } from '../../client/chat-client.js';
+import type { ConfigStatus } from '../../client/config-reload.js';
+
+/** The configuration's load and reload outcome: times, counts, the refused paths; never a value. */
+function healthConfig(status: ConfigStatus) {
+  const last = status.lastReload;
+  return {
+    loadedAt: status.loadedAt,
+    reloads: status.reloads,
+    failedReloads: status.failedReloads,
+    lastReload: last
+      ? {
+          at: last.at,
+          ok: last.ok,
+          ...(last.error !== undefined ? { error: last.error } : {}),
+          ...(last.issues?.length ? { paths: last.issues.map((i) => i.path) } : {}),
+        }
+      : null,
+  };
+}
 
 /**
  * Liveness and every provider's circuit state and sync status. 503 when no provider is available
@@ -27,6 +46,7 @@ export function registerHealth(app: FastifyInstance, client: ServableClient): vo
         misconfigured: p.misconfigured,
       })),
       sync: client.getSyncStatus(),
+      ...(client.getConfigStatus ? { config: healthConfig(client.getConfigStatus()) } : {}),
     };
   });
 }

@@ -161,6 +161,17 @@ export class RedisStateSync implements CircuitStateSync {
     if (this.connection.healthy()) this.defer(() => this.resync());
   }
 
+  /** Stops sharing one provider's breaker: no more broadcasts, remote states or probe claims. */
+  untrack(provider: string): void {
+    const tracked = this.tracked.get(provider);
+    if (!tracked) return;
+    this.tracked.delete(provider);
+    clearTimeout(tracked.claimTimer);
+    tracked.unsubscribe();
+    tracked.breaker.setProbeGate(undefined);
+    tracked.breaker.setFailureCounter(undefined);
+  }
+
   async ready(options: { signal?: AbortSignal } = {}): Promise<void> {
     const timeout = new Promise<void>((resolve) => {
       const timer = setTimeout(resolve, this.config.startupTimeoutMs);
