@@ -5,6 +5,7 @@ import type { CacheStore } from '../cache/cache-store.js';
 import { createCache } from '../cache/create-cache.js';
 import type { FlexiAIConfig, FlexiAIConfigInput } from '../config/config-schema.js';
 import { loadConfigFile } from '../config/load-config.js';
+import type { RedisSyncConfig } from '../config/sync-config-schema.js';
 import { parseConfig } from '../config/parse-config.js';
 import type { AnyProviderConfigInput } from '../config/provider-config-schema.js';
 import { ClientClosedError } from '../errors/client-closed-error.js';
@@ -65,6 +66,8 @@ import type { ProviderStatus } from './provider-status.js';
 import type { RequestContext, RequestOptions } from './request-context.js';
 import { RequestRecord, recordOf, type RecordDeps } from './request-record.js';
 import { RequestStatsRecorder, type RequestStats } from './request-stats.js';
+import type { RateStore } from './rate-limits.js';
+import { RateLimiter } from '../resilience/rate-limiter.js';
 import { AttemptSettler } from './settle-attempt.js';
 
 export type { RegisterProviderOptions } from './provider-fleet.js';
@@ -92,6 +95,11 @@ export interface FlexiAIOptions {
   cacheStore?: CacheStore;
   /** Shared budget counters and ledger (`FlexiAI.create()` loads it when budgets or the ledger use Redis). */
   costStore?: CostRedisStore;
+  /**
+   * The window of `limits.requestsPerMinute` / `tokensPerMinute` shared across processes
+   * (`FlexiAI.create()` loads the Redis one when `sync.backend` is redis). Absent: per process.
+   */
+  rateLimitStore?: RateStore;
 }
 
 /**
@@ -146,7 +154,17 @@ export class FlexiAI implements ServableClient {
       registry: options.registry ?? createDefaultProviderRegistry(),
       stateSync,
       events: this.events,
+      rateStore: options.rateLimitStore,
     });
+    if (this.config.sync.backend === 'redis' && !options.rateLimitStore) {
+      const limited = this.config.providers.filter((p) => RateLimiter.applies(p.limits));
+      if (limited.length > 0) {
+        this.logger.warn(
+          { providers: limited.map((p) => p.name) },
+          'rate limits are per process: sync.backend is redis but no rate-limit store was given (use `await FlexiAI.create(config)` to share them)',
+        );
+      }
+    }
     this.executor = new ChatExecutor({
       fleet: this.fleet,
       retry: this.config.retry,
@@ -215,11 +233,21 @@ export class FlexiAI implements ServableClient {
       (needsRedisCostStore(parsed) && parsed.sync.backend === 'redis'
         ? await loadRedisCostStore(parsed.sync, createWorkerId())
         : undefined);
+    const rateLimitStore =
+      rest.rateLimitStore ??
+      (parsed.sync.backend === 'redis'
+        ? await loadRedisRateLimitStore(
+            parsed.sync,
+            parsed.sync.workerId ?? createWorkerId(),
+            rest.logger ?? createLogger({ level: parsed.logging.level }),
+          )
+        : undefined);
     const ai = new FlexiAI(parsed, {
       ...rest,
       env: false,
       ...(stateSync ? { stateSync } : {}),
       ...(costStore ? { costStore } : {}),
+      ...(rateLimitStore ? { rateLimitStore } : {}),
     });
     await ai.ready({ signal });
     return ai;
@@ -520,6 +548,27 @@ async function loadRedisStateSyncFactory(): Promise<StateSyncFactory> {
   try {
     const { createRedisStateSync } = await import('../state/redis/index.js');
     return createRedisStateSync;
+  } catch (cause) {
+    throw new ConfigurationError(
+      'sync.backend is "redis" but the Redis backend could not be loaded; install it with `npm install ioredis`',
+      { cause },
+    );
+  }
+}
+
+/**
+ * The Redis rate-limit store, loaded only when `sync.backend` is redis (ioredis is an optional
+ * peer). It connects lazily, so it costs nothing until a limit is checked; it is loaded even when
+ * no provider sets a limit yet, so limits a reload adds are shared too.
+ */
+async function loadRedisRateLimitStore(
+  sync: RedisSyncConfig,
+  workerId: string,
+  logger: Logger,
+): Promise<RateStore> {
+  try {
+    const { RedisRateLimitStore } = await import('../state/redis/redis-rate-limit-store.js');
+    return new RedisRateLimitStore({ config: sync, workerId, logger });
   } catch (cause) {
     throw new ConfigurationError(
       'sync.backend is "redis" but the Redis backend could not be loaded; install it with `npm install ioredis`',

@@ -18,6 +18,7 @@ import type { CircuitStateSync, SyncStatus } from '../state/circuit-state-sync.j
 import type { ClientEvents } from './client-events.js';
 import type { ProviderSlot } from './provider-slot.js';
 import type { ProviderStatus } from './provider-status.js';
+import { createRateLimiter, type RateStore } from './rate-limits.js';
 import { Router } from './router.js';
 
 export interface RegisterProviderOptions {
@@ -32,6 +33,8 @@ export interface ProviderFleetOptions {
   registry: ProviderRegistry;
   stateSync: CircuitStateSync;
   events: ClientEvents;
+  /** Shares `requestsPerMinute` / `tokensPerMinute` through Redis; absent: per process. */
+  rateStore?: RateStore | undefined;
 }
 
 /**
@@ -55,7 +58,10 @@ export class ProviderFleet {
 
   /** Resolves once shared circuit state has been read (at once in memory mode). */
   async ready(signal?: AbortSignal): Promise<void> {
-    await this.options.stateSync.ready?.(signal ? { signal } : {});
+    await Promise.all([
+      this.options.stateSync.ready?.(signal ? { signal } : {}),
+      this.options.rateStore?.ready?.(),
+    ]);
   }
 
   /** Every provider with its circuit state, cooldown and health. */
@@ -79,6 +85,7 @@ export class ProviderFleet {
         healthy:
           slot.enabled && snapshot.state !== 'open' && !cooling && slot.misconfigured === undefined,
         version: snapshot.version,
+        ...(slot.rateLimiter ? { rateLimited: slot.rateLimiter.rateLimited() } : {}),
       };
     });
   }
@@ -124,7 +131,11 @@ export class ProviderFleet {
   async close(): Promise<void> {
     await Promise.allSettled([
       this.options.stateSync.close(),
-      ...this.slots.map((slot) => slot.provider.close()),
+      this.options.rateStore?.close?.(),
+      ...this.slots.map((slot) => {
+        slot.rateLimiter?.close();
+        return slot.provider.close();
+      }),
     ]);
   }
 
@@ -167,12 +178,18 @@ export class ProviderFleet {
     });
     breaker.onStateChange((event) => this.onBreakerChange(event));
     const limiter = new ProviderLimiter(breaker, providerLimits(providerConfig));
+    const rateLimiter = createRateLimiter(provider.name, providerConfig?.limits, {
+      clock,
+      shared: this.options.rateStore,
+      workers: () => this.options.stateSync.status().workers,
+    });
     const index = this.slots.length;
     this.slots.push({
       name: provider.name,
       provider,
       breaker,
       limiter,
+      rateLimiter,
       priority: options.priority ?? providerConfig?.priority ?? index + 1,
       index,
       enabled: providerConfig?.enabled ?? true,
