@@ -5,7 +5,10 @@ import type { SharedRateReply, SharedRateStore } from '../../resilience/rate-lim
 import { createRedisClient, describeEndpoint, type RedisClient } from './create-redis-client.js';
 import { RATE_ADJUST_LUA, RATE_RESERVE_LUA } from './redis-rate-scripts.js';
 
-/** After a failed or timed-out command, reservations stay local this long before Redis is tried again. */
+/**
+ * After a failed or timed-out command, reservations stay local this long before Redis is tried
+ * again (by one reservation at a time until it answers).
+ */
 const BACKOFF_MS = 1_000;
 
 type RateRedis = RedisClient & {
@@ -35,6 +38,7 @@ export class RedisRateLimitStore implements SharedRateStore {
   private readonly secrets: string[];
   private backoffUntil = 0;
   private degraded = false;
+  private probing = false;
   private connecting: Promise<void> | undefined;
   private closed = false;
 
@@ -76,7 +80,13 @@ export class RedisRateLimitStore implements SharedRateStore {
       if (status === 'wait' || status === 'end') void this.connect();
       return false;
     }
-    return performance.now() >= this.backoffUntil;
+    if (performance.now() < this.backoffUntil) return false;
+    // After a failure, one reservation at a time finds out whether Redis answers again.
+    if (this.degraded) {
+      if (this.probing) return false;
+      this.probing = true;
+    }
+    return true;
   }
 
   async reserve(request: {
@@ -104,6 +114,8 @@ export class RedisRateLimitStore implements SharedRateStore {
     } catch (error) {
       this.fail(error);
       throw error;
+    } finally {
+      this.probing = false;
     }
   }
 
