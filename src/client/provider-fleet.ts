@@ -56,11 +56,15 @@ export class ProviderFleet {
     this.router.setSlots(this.slots);
   }
 
-  /** Resolves once shared circuit state has been read (at once in memory mode). */
+  /**
+   * Resolves once shared circuit state has been read (at once in memory mode), and the shared
+   * rate-limit store is connected when a provider has a limit (each bounded by the startup timeout).
+   */
   async ready(signal?: AbortSignal): Promise<void> {
+    const limited = this.slots.some((slot) => slot.rateLimiter);
     await Promise.all([
       this.options.stateSync.ready?.(signal ? { signal } : {}),
-      this.options.rateStore?.ready?.(),
+      limited ? this.options.rateStore?.ready?.() : undefined,
     ]);
   }
 
