@@ -6,6 +6,9 @@ import { ConfigurationError } from '../src/errors/configuration-error.js';
 import { ValidationError } from '../src/errors/validation-error.js';
 import { mapErrorToHttp } from '../src/gateway/map-error-to-http.js';
 import type { RateLimits } from '../src/resilience/rate-limiter.js';
+import { FlexiAI } from '../src/client/flexiai.js';
+import { silentLogger } from '../src/internal/logger.js';
+import { createSimulatedProvider } from '../src/testing/simulated-provider.js';
 import { CANARY } from './helpers/canary.js';
 import { startGatewayFixture, type GatewayFixture } from './helpers/gateway-fixture.js';
 import { RETRY, unitFleet } from './helpers/unit-fleet.js';
@@ -241,6 +244,44 @@ describe('rate limit configuration', () => {
     }
     expect(error).toBeInstanceOf(ConfigurationError);
     expect(String((error as Error).message)).toContain(path);
+  });
+});
+
+describe('rate limits through the client (real sockets)', () => {
+  it('streams and embeddings are limited the same way; usage corrects the tokens', async () => {
+    const sims = await Promise.all(['a', 'b'].map((name) => createSimulatedProvider({ name })));
+    const ai = new FlexiAI(
+      {
+        providers: sims.map((sim, i) => ({
+          name: ['a', 'b'][i] as string,
+          type: 'openai-compatible' as const,
+          baseURL: sim.baseURL,
+          model: `model-${['a', 'b'][i]}`,
+          embeddingModel: 'embed-1',
+          ...(i === 0 ? { limits: { requestsPerMinute: 2 } } : {}),
+        })),
+        retry: { maxAttempts: 1 },
+      },
+      { logger: silentLogger, env: false },
+    );
+    try {
+      const first = await ai
+        .chatCompletionStream({ messages: [{ role: 'user', content: 'hi' }] })
+        .finalResponse();
+      expect(first.provider).toBe('a');
+      const embedded = await ai.embed({ input: 'hello' });
+      expect(embedded.provider).toBe('a');
+      const second = await ai
+        .chatCompletionStream({ messages: [{ role: 'user', content: 'hi' }] })
+        .finalResponse();
+      expect(second.provider).toBe('b');
+      expect(second.attempts[0]).toMatchObject({ provider: 'a', skipped: 'rate_limited' });
+      expect(sims[0]?.chatCalls).toBe(1);
+      expect(ai.getProviderStatus().map((p) => p.rateLimited)).toEqual([true, undefined]);
+    } finally {
+      await ai.close();
+      await Promise.all(sims.map((s) => s.close()));
+    }
   });
 });
 

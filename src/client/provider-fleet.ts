@@ -14,6 +14,8 @@ import type { Provider } from '../providers/provider.js';
 import type { ProviderRegistry } from '../providers/registry.js';
 import { CircuitBreaker, type CircuitChangeEvent } from '../resilience/circuit-breaker.js';
 import { ProviderLimiter, providerLimits } from '../resilience/provider-limiter.js';
+import { RATE_WINDOW_MS } from '../resilience/rate-limiter.js';
+import { SlidingWindowLog } from '../resilience/sliding-window.js';
 import type { CircuitStateSync, SyncStatus } from '../state/circuit-state-sync.js';
 import type { ClientEvents } from './client-events.js';
 import type { ProviderSlot } from './provider-slot.js';
@@ -46,6 +48,7 @@ export interface ProviderFleetOptions {
 export class ProviderFleet {
   readonly router: Router;
   private readonly slots: ProviderSlot[] = [];
+  private readonly rateWindows = new Map<string, SlidingWindowLog>();
 
   constructor(private readonly options: ProviderFleetOptions) {
     this.router = new Router(options.config.routes);
@@ -186,6 +189,7 @@ export class ProviderFleet {
       clock,
       shared: this.options.rateStore,
       workers: () => this.options.stateSync.status().workers,
+      window: () => this.rateWindow(provider.name),
     });
     const index = this.slots.length;
     this.slots.push({
@@ -203,6 +207,16 @@ export class ProviderFleet {
       misconfigured: undefined,
     });
     this.options.stateSync.track(provider.name, breaker);
+  }
+
+  /** A provider's local rate window, by name: a slot rebuilt for it keeps the last minute's calls. */
+  private rateWindow(name: string): SlidingWindowLog {
+    let window = this.rateWindows.get(name);
+    if (!window) {
+      window = new SlidingWindowLog(RATE_WINDOW_MS);
+      this.rateWindows.set(name, window);
+    }
+    return window;
   }
 
   private onBreakerChange(event: CircuitChangeEvent): void {

@@ -4,6 +4,7 @@ import { countPromptTokens } from '../cost/prompt-tokens.js';
 import { countTokens } from '../cost/token-counter.js';
 import type { Clock } from '../internal/clock.js';
 import { RateLimiter, type SharedRateStore } from '../resilience/rate-limiter.js';
+import type { SlidingWindowLog } from '../resilience/sliding-window.js';
 import type { ChatRequest } from '../types/request.js';
 
 /** Output tokens reserved for a call whose request sets no `maxTokens` (corrected after it). */
@@ -16,6 +17,8 @@ export interface RateLimiterDeps {
   clock: Clock;
   shared?: SharedRateStore | undefined;
   workers?: () => number | undefined;
+  /** The provider's local window, kept across rebuilds of its slot (a reload). */
+  window?: (() => SlidingWindowLog) | undefined;
 }
 
 /**
@@ -41,6 +44,7 @@ export function createRateLimiter(
     shared: deps.shared,
     workers: deps.workers,
     workerId: PROCESS_TAG,
+    window: deps.window?.(),
   });
 }
 

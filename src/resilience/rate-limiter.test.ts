@@ -228,6 +228,26 @@ describe('RateLimiter (fake clock)', () => {
     expect(shared.reserves).toBe(before + 1);
   });
 
+  it('a limiter rebuilt for the same provider (a reload) keeps counting in its window', async () => {
+    const clock = new FakeClock();
+    const window = new SlidingWindowLog(RATE_WINDOW_MS);
+    const make = (requestsPerMinute: number) =>
+      new RateLimiter({
+        provider: 'a',
+        limits: limits({ requestsPerMinute }),
+        clock,
+        workerId: 'w',
+        window,
+      });
+    const before = make(3);
+    for (let i = 0; i < 3; i += 1) expect((await resolved(before.reserve(0))).ok).toBe(true);
+    before.close();
+    // The new config raises the limit to 4: one more call this minute, not four.
+    const after = make(4);
+    expect((await resolved(after.reserve(0))).ok).toBe(true);
+    expect((await resolved(after.reserve(0))).ok).toBe(false);
+  });
+
   it('an unknown worker count (no registry yet) falls back to the whole limit per process', async () => {
     const clock = new FakeClock();
     const shared = new FakeShared(clock);

@@ -66,6 +66,11 @@ export interface RateLimiterOptions {
   workers?: (() => number | undefined) | undefined;
   /** Unique per process, so reservation ids never collide across workers. */
   workerId: string;
+  /**
+   * The local window to count in (a limiter rebuilt for the same provider, e.g. by a config reload,
+   * keeps counting the calls of the last minute); a new one when absent.
+   */
+  window?: SlidingWindowLog | undefined;
 }
 
 /** The worker count is re-read at most this often (the registry moves at heartbeat speed). */
@@ -85,12 +90,13 @@ let sequence = 0;
  */
 export class RateLimiter {
   readonly limits: Readonly<RateLimits>;
-  private readonly window = new SlidingWindowLog(RATE_WINDOW_MS);
+  private readonly window: SlidingWindowLog;
   private limitedUntil = 0;
   private workersSeen: { value: number; at: number } | undefined;
 
   constructor(private readonly options: RateLimiterOptions) {
     this.limits = options.limits;
+    this.window = options.window ?? new SlidingWindowLog(RATE_WINDOW_MS);
   }
 
   /** Whether this provider has a requests or tokens limit. */
