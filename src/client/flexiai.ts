@@ -233,17 +233,20 @@ export class FlexiAI implements ServableClient {
       (needsRedisCostStore(parsed) && parsed.sync.backend === 'redis'
         ? await loadRedisCostStore(parsed.sync, createWorkerId())
         : undefined);
+    // One logger for the client and the rate-limit store (the default the constructor would make).
+    const logger = rest.logger ?? createLogger({ level: parsed.logging.level });
     const rateLimitStore =
       rest.rateLimitStore ??
       (parsed.sync.backend === 'redis'
         ? await loadRedisRateLimitStore(
             parsed.sync,
             parsed.sync.workerId ?? createWorkerId(),
-            rest.logger ?? createLogger({ level: parsed.logging.level }),
+            logger,
           )
         : undefined);
     const ai = new FlexiAI(parsed, {
       ...rest,
+      logger,
       env: false,
       ...(stateSync ? { stateSync } : {}),
       ...(costStore ? { costStore } : {}),
