@@ -93,6 +93,9 @@ export {
   type SyncHealth,
   type SyncStatus,
 } from './state/circuit-state-sync.js';
+// Shared rate limits: the store interface (the Redis one is in flexiai/redis)
+export type { RateLimits, SharedRateReply, SharedRateStore } from './resilience/rate-limiter.js';
+export type { RateStore } from './client/rate-limits.js';
 
 // The response cache
 export * from './cache/index.js';

@@ -208,6 +208,25 @@ describe('hot reload: ai.updateConfig', () => {
     expect(fleet.ai.getConfigStatus()).toMatchObject({ reloads: 2, failedReloads: 0 });
   });
 
+  it("a reload keeps counting a rate-limited provider's last minute: its limit is not reset by a reload", async () => {
+    let input;
+    ({ fleet, input } = await fleetWith(2, (c) => ({
+      ...c,
+      providers: c.providers.map((p, i) =>
+        i === 0 ? { ...p, limits: { requestsPerMinute: 2 } } : p,
+      ),
+    })));
+    for (let i = 0; i < 2; i++)
+      expect((await fleet.ai.chatCompletion(userMessage())).provider).toBe('a');
+    // A reload that changes something else (a provider's timeout) and keeps the limit.
+    const [a, b] = input.providers as [ProviderInput, ProviderInput];
+    await fleet.ai.updateConfig({ ...input, providers: [{ ...a, timeoutMs: 45_000 }, b] });
+    const third = await fleet.ai.chatCompletion(userMessage());
+    expect(third.provider).toBe('b');
+    expect(third.attempts[0]).toMatchObject({ provider: 'a', skipped: 'rate_limited' });
+    expect(fleet.sims[0]?.chatCalls).toBe(2);
+  });
+
   it('concurrent updateConfig calls run one after another, the last one called wins', async () => {
     let input;
     ({ fleet, input } = await fleetWith(2));

@@ -9,8 +9,10 @@ import { admittedStream } from './admitted-stream.js';
 import { ChatStream } from './chat-stream.js';
 import { checkRouteCapabilities } from './check-route-capabilities.js';
 import { runFailover } from './failover.js';
+import { chatTokensEstimate, perModel } from './rate-limits.js';
 import { parseChatRequest } from './parse-chat-request.js';
 import type { ProviderFleet } from './provider-fleet.js';
+import type { RouteCandidate } from './provider-slot.js';
 import type { RequestContext } from './request-context.js';
 import { runChatStream } from './run-chat-stream.js';
 import { embeddingCandidates } from './embedding-candidates.js';
@@ -34,6 +36,14 @@ function ensureParsed(request: ChatRequest, record: RequestRecord): ParsedChatRe
   const parsed = parseChatRequest(request);
   record.validated = parsed;
   return parsed;
+}
+
+/** The tokens estimate of a chat request per candidate (computed once per model, only when asked). */
+function tokensEstimate(
+  request: Parameters<typeof chatTokensEstimate>[0],
+): (candidate: RouteCandidate) => number {
+  const byModel = perModel((model) => chatTokensEstimate(request, model));
+  return (candidate) => byModel(candidate.model);
 }
 
 /**
@@ -69,6 +79,7 @@ export class ChatExecutor {
       signal,
       settler: this.options.settler,
       run,
+      estimateTokens: tokensEstimate(rest),
       call: ({ slot, model }) =>
         slot.provider.chat(
           { ...rest, model },
@@ -115,6 +126,7 @@ export class ChatExecutor {
             run,
             request: rest,
             signal,
+            estimateTokens: tokensEstimate(rest),
           },
           controller,
         ),

@@ -8,6 +8,7 @@ import type { Clock } from '../internal/clock.js';
 import { sleep } from '../internal/sleep.js';
 import { allProvidersFailed } from '../resilience/all-providers-failed.js';
 import { fullJitterBackoff } from '../resilience/backoff.js';
+import { admitCandidate, type AdmitContext } from './admit-candidate.js';
 import { contextWindowOf } from './context-windows.js';
 import type { ProviderSlot, RouteCandidate } from './provider-slot.js';
 import type { AttemptSettler, OpenAttempt, RequestRun } from './settle-attempt.js';
@@ -20,6 +21,8 @@ export interface FailoverOptions<T> {
   signal?: AbortSignal | undefined;
   settler: AttemptSettler;
   run: RequestRun;
+  /** Tokens a call to `candidate` would use, for providers with a `tokensPerMinute` limit (0 when absent). */
+  estimateTokens?: ((candidate: RouteCandidate) => number) | undefined;
   /** One upstream call. Throws typed errors. */
   call(candidate: RouteCandidate): Promise<T>;
 }
@@ -32,7 +35,7 @@ export interface FailoverResult<T> {
 
 /**
  * The failover loop, the one retry owner. Each pass walks the candidates in order, skipping open,
- * probing or cooling providers; a failure moves on to the next candidate at once. Between passes
+ * probing or cooling providers and those at their rate limit (`admitCandidate`); a failure moves on to the next candidate at once. Between passes
  * it waits, on the client's clock, until the earliest provider becomes available (Retry-After),
  * plus a full-jitter backoff — so the requests that met one cooldown do not all come back the
  * moment it ends — but never for a provider further away than `maxDelayMs`, nor past the retry
@@ -54,26 +57,35 @@ export async function runFailover<T>(options: FailoverOptions<T>): Promise<Failo
   const excluded = new Set<ProviderSlot>();
   // As many passes as the most patient candidate's maxAttempts (each provider has its own cap).
   const maxPasses = Math.max(1, ...candidates.map((c) => c.slot.retry.maxAttempts));
+  const admit: AdmitContext = {
+    settler,
+    run,
+    clock,
+    signal: options.signal,
+    deadline: started + retry.budgetMs,
+    tokens: options.estimateTokens ?? (() => 0),
+    rateRetryAt: new Map(),
+  };
 
   for (let pass = 1; ; pass += 1) {
     for (const candidate of candidates) {
       const { slot } = candidate;
       if (excluded.has(slot) || (calls.get(slot) ?? 0) >= slot.retry.maxAttempts) continue;
 
-      const admission = slot.breaker.tryAcquire();
-      if (!admission.ok) {
-        settler.skipped(run, candidate, admission);
-        continue;
-      }
+      const admitted = admitCandidate(candidate, admit);
+      const admission = admitted instanceof Promise ? await admitted : admitted;
+      if (!admission) continue;
       calls.set(slot, (calls.get(slot) ?? 0) + 1);
 
       const startedAt = performance.now();
-      let attempt: OpenAttempt = { candidate, permit: admission, startedAt };
+      const { grant } = admission;
+      let attempt: OpenAttempt = { candidate, permit: admission.permit, startedAt, grant };
       try {
         attempt = {
           candidate,
-          permit: await slot.limiter.admit(admission, options.signal),
+          permit: await slot.limiter.admit(admission.permit, options.signal),
           startedAt,
+          grant,
         };
         return { value: await options.call(candidate), attempt };
       } catch (thrown) {
@@ -104,7 +116,11 @@ export async function runFailover<T>(options: FailoverOptions<T>): Promise<Failo
       (c) => !excluded.has(c.slot) && (calls.get(c.slot) ?? 0) < c.slot.retry.maxAttempts,
     );
     const availableAt = remaining.length
-      ? Math.min(...remaining.map((c) => c.slot.breaker.availableAt()))
+      ? Math.min(
+          ...remaining.map((c) =>
+            Math.max(c.slot.breaker.availableAt(), admit.rateRetryAt.get(c.slot) ?? 0),
+          ),
+        )
       : undefined;
     const now = clock.now();
     // The jitter comes on top of the wait for availability: requests that met the same cooldown

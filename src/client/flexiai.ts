@@ -5,6 +5,7 @@ import type { CacheStore } from '../cache/cache-store.js';
 import { createCache } from '../cache/create-cache.js';
 import type { FlexiAIConfig, FlexiAIConfigInput } from '../config/config-schema.js';
 import { loadConfigFile } from '../config/load-config.js';
+import type { RedisSyncConfig } from '../config/sync-config-schema.js';
 import { parseConfig } from '../config/parse-config.js';
 import { configEqual } from '../config/config-equal.js';
 import type { AnyProviderConfigInput } from '../config/provider-config-schema.js';
@@ -69,6 +70,8 @@ import type { ProviderStatus } from './provider-status.js';
 import type { RequestContext, RequestOptions } from './request-context.js';
 import { RequestRecord, recordOf } from './request-record.js';
 import { RequestStatsRecorder, type RequestStats } from './request-stats.js';
+import type { RateStore } from './rate-limits.js';
+import { RateLimiter } from '../resilience/rate-limiter.js';
 import { AttemptSettler } from './settle-attempt.js';
 
 export type { RegisterProviderOptions } from './provider-fleet.js';
@@ -103,6 +106,11 @@ export interface FlexiAIOptions {
   cacheStore?: CacheStore;
   /** Shared budget counters and ledger (`FlexiAI.create()` loads it when budgets or the ledger use Redis). */
   costStore?: CostRedisStore;
+  /**
+   * The window of `limits.requestsPerMinute` / `tokensPerMinute` shared across processes
+   * (`FlexiAI.create()` loads the Redis one when `sync.backend` is redis). Absent: per process.
+   */
+  rateLimitStore?: RateStore;
 }
 
 /**
@@ -117,6 +125,7 @@ export class FlexiAI implements ServableClient {
   private readonly registry: Registry;
   private readonly stateSync: CircuitStateSync;
   private readonly cacheStore: CacheStore | undefined;
+  private readonly rateLimitStore: RateStore | undefined;
   private readonly reloadEnv: Record<string, string | undefined> | false | undefined;
   private readonly events: ClientEvents;
   private readonly stats = new RequestStatsRecorder();
@@ -143,10 +152,20 @@ export class FlexiAI implements ServableClient {
     this.random = options.random ?? Math.random;
     this.registry = options.registry ?? createDefaultProviderRegistry();
     this.cacheStore = options.cacheStore;
+    this.rateLimitStore = options.rateLimitStore;
     if (parsed.sync.backend === 'redis' && !options.stateSync) {
       throw new ConfigurationError(
         'sync.backend is "redis": use `await FlexiAI.create(config)`, or pass `createRedisStateSync` from "flexiai/redis" as options.stateSync',
       );
+    }
+    if (parsed.sync.backend === 'redis' && !options.rateLimitStore) {
+      const limited = parsed.providers.filter((p) => RateLimiter.applies(p.limits));
+      if (limited.length > 0) {
+        this.logger.warn(
+          { providers: limited.map((p) => p.name) },
+          'rate limits are per process: sync.backend is redis but no rate-limit store was given (use `await FlexiAI.create(config)` to share them)',
+        );
+      }
     }
     this.stateSync =
       typeof options.stateSync === 'function'
@@ -219,12 +238,25 @@ export class FlexiAI implements ServableClient {
       (needsRedisCostStore(parsed) && parsed.sync.backend === 'redis'
         ? await loadRedisCostStore(parsed.sync, createWorkerId())
         : undefined);
+    // One logger for the client and the rate-limit store (the default the constructor would make).
+    const logger = rest.logger ?? createLogger({ level: parsed.logging.level });
+    const rateLimitStore =
+      rest.rateLimitStore ??
+      (parsed.sync.backend === 'redis'
+        ? await loadRedisRateLimitStore(
+            parsed.sync,
+            parsed.sync.workerId ?? createWorkerId(),
+            logger,
+          )
+        : undefined);
     const internalOptions: InternalOptions = {
       ...rest,
+      logger,
       env: false,
       [RELOAD_ENV]: reloadEnv,
       ...(stateSync ? { stateSync } : {}),
       ...(costStore ? { costStore } : {}),
+      ...(rateLimitStore ? { rateLimitStore } : {}),
     };
     const ai = new FlexiAI(parsed, internalOptions);
     await ai.ready({ signal });
@@ -607,6 +639,7 @@ export class FlexiAI implements ServableClient {
       registry: this.registry,
       stateSync: this.stateSync,
       events: this.events,
+      rateStore: this.rateLimitStore,
     };
   }
 
@@ -739,6 +772,27 @@ async function loadRedisStateSyncFactory(): Promise<StateSyncFactory> {
   try {
     const { createRedisStateSync } = await import('../state/redis/index.js');
     return createRedisStateSync;
+  } catch (cause) {
+    throw new ConfigurationError(
+      'sync.backend is "redis" but the Redis backend could not be loaded; install it with `npm install ioredis`',
+      { cause },
+    );
+  }
+}
+
+/**
+ * The Redis rate-limit store, loaded only when `sync.backend` is redis (ioredis is an optional
+ * peer). It connects lazily, so it costs nothing until a limit is checked; it is loaded even when
+ * no provider sets a limit yet, so limits a reload adds are shared too.
+ */
+async function loadRedisRateLimitStore(
+  sync: RedisSyncConfig,
+  workerId: string,
+  logger: Logger,
+): Promise<RateStore> {
+  try {
+    const { RedisRateLimitStore } = await import('../state/redis/redis-rate-limit-store.js');
+    return new RedisRateLimitStore({ config: sync, workerId, logger });
   } catch (cause) {
     throw new ConfigurationError(
       'sync.backend is "redis" but the Redis backend could not be loaded; install it with `npm install ioredis`',

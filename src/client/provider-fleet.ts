@@ -19,10 +19,13 @@ import {
   type CircuitChangeEvent,
 } from '../resilience/circuit-breaker.js';
 import { ProviderLimiter, providerLimits } from '../resilience/provider-limiter.js';
+import { RATE_WINDOW_MS } from '../resilience/rate-limiter.js';
+import { SlidingWindowLog } from '../resilience/sliding-window.js';
 import type { CircuitStateSync, SyncStatus } from '../state/circuit-state-sync.js';
 import type { ClientEvents } from './client-events.js';
 import type { ProviderSlot } from './provider-slot.js';
 import type { ProviderStatus } from './provider-status.js';
+import { createRateLimiter, type RateStore } from './rate-limits.js';
 import { Router } from './router.js';
 
 export interface RegisterProviderOptions {
@@ -37,6 +40,8 @@ export interface ProviderFleetOptions {
   registry: ProviderRegistry;
   stateSync: CircuitStateSync;
   events: ClientEvents;
+  /** Shares `requestsPerMinute` / `tokensPerMinute` through Redis; absent: per process. */
+  rateStore?: RateStore | undefined;
 }
 
 /**
@@ -52,6 +57,8 @@ export class ProviderFleet {
   private readonly registered = new Set<string>();
   /** Slots whose breaker this fleet created (the rest kept their predecessor's breaker). */
   private readonly ownBreakers = new Set<string>();
+  /** Each provider's local rate window by name, shared with the fleets that replace this one. */
+  private readonly rateWindows: Map<string, SlidingWindowLog>;
 
   /**
    * The fleet of `options.config`. With `previous` (hot reload), a provider that stays (same name)
@@ -63,6 +70,8 @@ export class ProviderFleet {
     private readonly options: ProviderFleetOptions,
     previous?: ProviderFleet,
   ) {
+    // A reload keeps counting the last minute's calls of the providers that stay.
+    this.rateWindows = previous?.rateWindows ?? new Map();
     this.router = new Router(options.config.routes);
     const created: Provider[] = [];
     try {
@@ -113,9 +122,16 @@ export class ProviderFleet {
     return previous.slots.map((s) => s.provider).filter((p) => !inUse.has(p));
   }
 
-  /** Resolves once shared circuit state has been read (at once in memory mode). */
+  /**
+   * Resolves once shared circuit state has been read (at once in memory mode), and the shared
+   * rate-limit store is connected when a provider has a limit (each bounded by the startup timeout).
+   */
   async ready(signal?: AbortSignal): Promise<void> {
-    await this.options.stateSync.ready?.(signal ? { signal } : {});
+    const limited = this.slots.some((slot) => slot.rateLimiter);
+    await Promise.all([
+      this.options.stateSync.ready?.(signal ? { signal } : {}),
+      limited ? this.options.rateStore?.ready?.() : undefined,
+    ]);
   }
 
   /** Every provider with its circuit state, cooldown and health. */
@@ -139,6 +155,7 @@ export class ProviderFleet {
         healthy:
           slot.enabled && snapshot.state !== 'open' && !cooling && slot.misconfigured === undefined,
         version: snapshot.version,
+        ...(slot.rateLimiter ? { rateLimited: slot.rateLimiter.rateLimited() } : {}),
       };
     });
   }
@@ -188,7 +205,11 @@ export class ProviderFleet {
   async close(): Promise<void> {
     await Promise.allSettled([
       this.options.stateSync.close(),
-      ...this.slots.map((slot) => slot.provider.close()),
+      this.options.rateStore?.close?.(),
+      ...this.slots.map((slot) => {
+        slot.rateLimiter?.close();
+        return slot.provider.close();
+      }),
     ]);
   }
 
@@ -257,12 +278,19 @@ export class ProviderFleet {
       limiter = new ProviderLimiter(breaker, limits);
       this.ownBreakers.add(provider.name);
     }
+    const rateLimiter = createRateLimiter(provider.name, providerConfig?.limits, {
+      clock,
+      shared: this.options.rateStore,
+      workers: () => this.options.stateSync.status().workers,
+      window: () => this.rateWindow(provider.name),
+    });
     const index = this.slots.length;
     this.slots.push({
       name: provider.name,
       provider,
       breaker,
       limiter,
+      rateLimiter,
       priority: options.priority ?? providerConfig?.priority ?? index + 1,
       index,
       enabled: providerConfig?.enabled ?? true,
@@ -271,6 +299,16 @@ export class ProviderFleet {
       retry,
       misconfigured: adapterOf?.misconfigured,
     });
+  }
+
+  /** A provider's local rate window, by name: a slot rebuilt for it keeps the last minute's calls. */
+  private rateWindow(name: string): SlidingWindowLog {
+    let window = this.rateWindows.get(name);
+    if (!window) {
+      window = new SlidingWindowLog(RATE_WINDOW_MS);
+      this.rateWindows.set(name, window);
+    }
+    return window;
   }
 
   private onBreakerChange(event: CircuitChangeEvent): void {

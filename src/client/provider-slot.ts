@@ -3,6 +3,7 @@ import type { RetryConfig } from '../config/retry-config-schema.js';
 import type { Provider } from '../providers/provider.js';
 import type { CircuitBreaker } from '../resilience/circuit-breaker.js';
 import type { ProviderLimiter } from '../resilience/provider-limiter.js';
+import type { RateLimiter } from '../resilience/rate-limiter.js';
 
 /** A configured provider as the client holds it: the adapter, its breaker and its place in the order. */
 export interface ProviderSlot {
@@ -11,6 +12,8 @@ export interface ProviderSlot {
   readonly breaker: CircuitBreaker;
   /** Admission control and slow start, attached to the breaker (issue 19). */
   readonly limiter: ProviderLimiter;
+  /** `limits.requestsPerMinute` / `tokensPerMinute`, when set: checked before each call. */
+  readonly rateLimiter: RateLimiter | undefined;
   readonly priority: number;
   /** Declaration order; breaks priority ties. */
   readonly index: number;

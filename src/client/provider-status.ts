@@ -21,4 +21,9 @@ export interface ProviderStatus {
   healthy: boolean;
   /** Version of the circuit state (moves forward on every decision). */
   version: number;
+  /**
+   * Set for providers with `limits.requestsPerMinute` / `tokensPerMinute`: true while this
+   * process's last check found the provider at its limit and that place has not freed yet.
+   */
+  rateLimited?: boolean;
 }

@@ -5,6 +5,7 @@ import type { EmbedResponse, ParsedEmbedRequest } from '../types/embedding.js';
 import type { Usage } from '../types/usage.js';
 import type { EmbeddingCandidate } from './embedding-candidates.js';
 import { runFailover } from './failover.js';
+import { embedTokensEstimate } from './rate-limits.js';
 import type { RequestRecord } from './request-record.js';
 import type { AttemptSettler } from './settle-attempt.js';
 
@@ -62,6 +63,7 @@ export async function runEmbed(options: RunEmbedOptions): Promise<EmbedResponse>
           signal: inner.signal,
           settler,
           run,
+          estimateTokens: (candidate) => embedTokensEstimate(input, candidate.model),
           call: (candidate) => {
             const { dimensions } = candidate as EmbeddingCandidate;
             // `embed` exists on every candidate (embeddingCandidates keeps only those).

@@ -6,6 +6,7 @@ import type { PartialOutput } from '../errors/stream-interrupted-error.js';
 import { refusalOf, type RefusalKind } from '../errors/refusal-kind.js';
 import type { Clock } from '../internal/clock.js';
 import type { Denial, Permit } from '../resilience/circuit-breaker.js';
+import type { RateGrant } from '../resilience/rate-limiter.js';
 import type { Attempt } from '../types/attempt.js';
 import type { Usage } from '../types/usage.js';
 import type { ClientEvents } from './client-events.js';
@@ -13,6 +14,10 @@ import type { AttemptEvent, Operation } from './event-types.js';
 import type { RouteCandidate } from './provider-slot.js';
 import type { RequestLog } from './request-log.js';
 import { skipError } from './skip-error.js';
+
+/** Tokens a call used, as its usage reports them. */
+const tokensOf = (usage: Usage): number =>
+  usage.totalTokens > 0 ? usage.totalTokens : usage.promptTokens + usage.completionTokens;
 
 /** One request as the settle point records it: every attempt of every call it made. */
 export interface RequestRun {
@@ -40,6 +45,8 @@ export interface OpenAttempt {
   readonly permit: Permit;
   /** `performance.now()` at the call's start. */
   readonly startedAt: number;
+  /** Its place in the provider's rate-limit window, corrected to the real usage when settled. */
+  readonly grant?: RateGrant | undefined;
 }
 
 export type AttemptOutcome =
@@ -70,7 +77,7 @@ export interface SettlerDeps {
 export class AttemptSettler {
   constructor(private readonly deps: SettlerDeps) {}
 
-  /** A provider passed over (open circuit, cooldown, probe busy). Repeats of the same skip are recorded once. */
+  /** A provider passed over (open circuit, cooldown, probe busy, rate limit). Repeats of the same skip are recorded once. */
   skipped(run: RequestRun, candidate: RouteCandidate, denial: Denial): void {
     const { slot, model } = candidate;
     const last = run.attempts.findLast((a) => a.provider === slot.name);
@@ -106,6 +113,7 @@ export class AttemptSettler {
     const { slot, model } = open.candidate;
     const latencyMs = performance.now() - open.startedAt;
     if (outcome.ok) {
+      open.grant?.settle(outcome.usage ? tokensOf(outcome.usage) : undefined);
       open.permit.success();
       slot.misconfigured = undefined;
       const attempt: Attempt = { provider: slot.name, model, ok: true, latencyMs };
@@ -122,6 +130,14 @@ export class AttemptSettler {
     const failureClass: Verdict =
       refusal !== undefined && run.failoverOn!.has(refusal) ? 'refusal' : classifyError(error);
     const { clock } = this.deps;
+    const status = ProviderError.isInstance(error) ? error.status : undefined;
+    // A call shed before it left (our overload, a request the caller phase refused) gives its
+    // rate-limit place back; any other keeps what it reserved (the upstream counted it).
+    if (failureClass === 'overload' || (failureClass === 'caller' && status === undefined)) {
+      open.grant?.refund();
+    } else {
+      open.grant?.settle();
+    }
     switch (failureClass) {
       case 'transient':
         open.permit.failure();
@@ -150,7 +166,6 @@ export class AttemptSettler {
         // caller errors, aborts and refusals a route fails over on: no verdict on the provider.
         open.permit.release();
     }
-    const status = ProviderError.isInstance(error) ? error.status : undefined;
     const attempt: Attempt = { provider: slot.name, model, ok: false, latencyMs, error };
     if (status !== undefined) attempt.status = status;
     this.deps.priceAttempt?.(attempt, { run, partial: outcome.partial });

@@ -42,6 +42,23 @@ export const providerLimitsSchema = z.strictObject({
       z.strictObject({ initialWindow: z.number().int().positive().default(2) }),
     ])
     .default({ initialWindow: 2 }),
+  /**
+   * Calls started per minute, a true sliding-window bound: at most this many in any 60 s.
+   * Counted across every worker and host through Redis with `sync.backend: redis`, else per process.
+   */
+  requestsPerMinute: z.number().int().positive().optional(),
+  /**
+   * Tokens per minute (prompt + completion), same window: each call reserves its prompt estimate
+   * plus `maxTokens` (or 1,024) before it starts and is corrected to its reported usage after.
+   */
+  tokensPerMinute: z.number().int().positive().optional(),
+  /**
+   * At its limit the provider is passed over like a cooling one (`failover`, the default), or the
+   * request waits for it (`wait`) when a place frees within `maxWaitMs` and the retry budget.
+   */
+  onLimit: z.enum(['failover', 'wait']).default('failover'),
+  /** With `onLimit: wait`, the longest wait for a place before passing over the provider. */
+  maxWaitMs: ms().default(2_000),
 });
 export type ProviderLimitsConfig = z.output<typeof providerLimitsSchema>;
 

@@ -7,9 +7,10 @@ const describe: Record<SkipReason, string> = {
   cooldown: 'cooling down after a rate limit',
   context_window:
     'context window no larger than that of a provider that refused the prompt as too long',
+  rate_limited: 'at its configured rate limit (requests or tokens per minute)',
 };
 
-/** A provider was passed over because its circuit is open, it is probing, or it is cooling down. */
+/** A provider was passed over: its circuit is open, it is probing, cooling down, or at its rate limit. */
 export class CircuitOpenError extends FlexiAIError {
   static override readonly errorName: string = 'CircuitOpenError';
   readonly provider: string;

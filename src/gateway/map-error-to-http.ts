@@ -99,13 +99,17 @@ export function mapErrorToHttp(error: unknown): HttpError {
 }
 
 /**
- * Every provider failed: 429 when they were all rate-limited or cooling down, 503 when none was
+ * Every provider failed: 429 when they were all rate-limited (a 429, a cooldown, or at their
+ * configured requests/tokens per minute), 503 when none was
  * available (open circuits, cooldowns), 502 when they answered with failures. `Retry-After` when known.
  */
 function allFailed(error: AllProvidersFailedError): HttpError {
   const outcomes = error.attempts;
   const rateLimited =
-    outcomes.length > 0 && outcomes.every((a) => a.status === 429 || a.skipped === 'cooldown');
+    outcomes.length > 0 &&
+    outcomes.every(
+      (a) => a.status === 429 || a.skipped === 'cooldown' || a.skipped === 'rate_limited',
+    );
   const unavailable = outcomes.length === 0 || outcomes.every((a) => a.skipped !== undefined);
   const status = rateLimited ? 429 : unavailable ? 503 : 502;
   const type = rateLimited ? 'rate_limit_error' : 'upstream_error';

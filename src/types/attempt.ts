@@ -1,7 +1,13 @@
 import type { Usage } from './usage.js';
 
 /** Why a provider was passed over without a call. */
-export type SkipReason = 'circuit_open' | 'cooldown' | 'half_open_busy' | 'context_window';
+export type SkipReason =
+  | 'circuit_open'
+  | 'cooldown'
+  | 'half_open_busy'
+  | 'context_window'
+  /** At its `requestsPerMinute` / `tokensPerMinute` limit (no circuit movement). */
+  | 'rate_limited';
 
 /** One step of the failover loop: an upstream call, or a provider passed over. */
 export interface Attempt {

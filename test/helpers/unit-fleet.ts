@@ -1,4 +1,6 @@
 import { ProviderLimiter, providerLimits } from '../../src/resilience/provider-limiter.js';
+import type { RateLimits, SharedRateStore } from '../../src/resilience/rate-limiter.js';
+import { createRateLimiter } from '../../src/client/rate-limits.js';
 import { ClientEvents } from '../../src/client/client-events.js';
 import type { AttemptEvent, CooldownEvent } from '../../src/client/event-types.js';
 import type { ProviderSlot, RouteCandidate } from '../../src/client/provider-slot.js';
@@ -82,7 +84,16 @@ export const RETRY: RetryConfig = {
 /** Providers, breakers and a settler over a fake clock: the failover loop with no sockets. */
 export function unitFleet(
   names: string[],
-  options: { failureThreshold?: number; retry?: Record<string, Partial<RetryConfig>> } = {},
+  options: {
+    failureThreshold?: number;
+    retry?: Record<string, Partial<RetryConfig>>;
+    /** `limits.requestsPerMinute` etc. per provider name. */
+    rateLimits?: Record<string, Partial<RateLimits>>;
+    /** A shared window (a Redis store, or a test double) for the rate limits. */
+    rateStore?: SharedRateStore;
+    /** Workers sharing the rate limits (the local fallback's share). */
+    workers?: () => number | undefined;
+  } = {},
 ) {
   const clock = new FakeClock();
   const events = new ClientEvents(silentLogger);
@@ -106,6 +117,11 @@ export function unitFleet(
       provider,
       breaker,
       limiter: new ProviderLimiter(breaker, providerLimits(undefined)),
+      rateLimiter: createRateLimiter(provider.name, options.rateLimits?.[provider.name], {
+        clock,
+        shared: options.rateStore,
+        workers: options.workers,
+      }),
       priority: index + 1,
       index,
       enabled: true,

@@ -44,6 +44,7 @@ export function registerHealth(app: FastifyInstance, client: ServableClient): vo
         openUntil: p.openUntil,
         cooldownUntil: p.cooldownUntil,
         misconfigured: p.misconfigured,
+        ...(p.rateLimited === undefined ? {} : { rateLimited: p.rateLimited }),
       })),
       sync: client.getSyncStatus(),
       ...(client.getConfigStatus ? { config: healthConfig(client.getConfigStatus()) } : {}),
