@@ -11,6 +11,7 @@ import { silentLogger } from '../src/internal/logger.js';
 import { createSimulatedProvider } from '../src/testing/simulated-provider.js';
 import { CANARY } from './helpers/canary.js';
 import { startGatewayFixture, type GatewayFixture } from './helpers/gateway-fixture.js';
+import { parsePrometheus, sampleSum } from './helpers/prometheus.js';
 import { RETRY, unitFleet } from './helpers/unit-fleet.js';
 
 type Fleet = ReturnType<typeof unitFleet>;
@@ -322,5 +323,24 @@ describe('rate limits through the gateway (real sockets)', () => {
     expect(fixture.sims.map((s) => s.chatCalls)).toEqual([2, 2]);
     const health = fixture.client.getProviderStatus();
     expect(health.map((p) => p.rateLimited)).toEqual([true, true]);
+    // The skips are attempt events, so /metrics counts them per provider.
+    const metrics = await fetch(`${fixture.url}/metrics`, {
+      headers: { authorization: `Bearer ${CANARY.gateway}` },
+    });
+    const samples = parsePrometheus(await metrics.text());
+    const skipped = (provider: string) =>
+      sampleSum(samples, 'flexiai_attempts_total', {
+        provider,
+        outcome: 'skipped',
+        code: 'rate_limited',
+      });
+    // a: skipped by requests 3, 4 and 5; b: by request 5.
+    expect([skipped('a'), skipped('b')]).toEqual([3, 1]);
+    const healthBody = (await (
+      await fetch(`${fixture.url}/health`, {
+        headers: { authorization: `Bearer ${CANARY.gateway}` },
+      })
+    ).json()) as { providers: { rateLimited?: boolean }[] };
+    expect(healthBody.providers.map((p) => p.rateLimited)).toEqual([true, true]);
   });
 });
