@@ -106,6 +106,8 @@ describe('flexiai batch (in process)', () => {
           url: '/v1/embeddings',
           body: { model: 'embed-1', input: 'x' },
         }),
+        JSON.stringify({ custom_id: 'no-url', method: 'POST', body: {} }),
+        'null',
       ].join('\n'),
     );
     expect(
@@ -113,7 +115,17 @@ describe('flexiai batch (in process)', () => {
     ).toBe(1);
     const byId = new Map((await read('out.jsonl')).map((l) => [l.custom_id, l]));
     expect([...byId.keys()].sort()).toEqual(
-      ['bad-body', 'down', 'emb', 'line-5', 'ok', 'ok#line-6', 'streamed'].sort(),
+      [
+        'bad-body',
+        'down',
+        'emb',
+        'line-5',
+        'line-9',
+        'no-url',
+        'ok',
+        'ok#line-6',
+        'streamed',
+      ].sort(),
     );
     expect(byId.get('ok')?.response?.status_code).toBe(200);
     expect(byId.get('emb')?.response?.status_code).toBe(200);
@@ -127,12 +139,14 @@ describe('flexiai batch (in process)', () => {
       error: { code: 'invalid_request', message: 'line 5: not valid JSON' },
     });
     expect(byId.get('ok#line-6')?.error?.message).toBe('line 6: duplicate custom_id "ok"');
+    expect(byId.get('no-url')?.error?.message).toMatch(/^line 8: url: /);
+    expect(byId.get('line-9')?.error?.message).toMatch(/^line 9: \(line\): /);
     // ok, down (a and b), emb: the invalid lines never reached a provider.
     expect(calls()).toBe(3);
     expect(sims.reduce((n, s) => n + s.embedCalls, 0)).toBe(1);
     expect(t.stderr()).toContain('line 5: not valid JSON');
     expect(t.stderr()).toContain('line 6: duplicate custom_id "ok"');
-    expect(t.stderr()).toContain('some lines failed: 2 answered, 3 failed, 2 invalid -> out.jsonl');
+    expect(t.stderr()).toContain('some lines failed: 2 answered, 3 failed, 4 invalid -> out.jsonl');
     expectNoCanary(t.stderr() + JSON.stringify([...byId.values()]));
   });
 
