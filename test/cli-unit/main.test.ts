@@ -1,6 +1,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { processIO } from '../../src/cli/cli-io.js';
 import { runMain } from '../../src/cli/main.js';
 import { reportError } from '../../src/cli/report-error.js';
 import { ConfigurationError } from '../../src/errors/configuration-error.js';
@@ -99,5 +100,15 @@ describe('flexiai (in process): dispatch and error reporting', () => {
     expect(unexpected.text).toMatch(/^unexpected error: Error: boom\n\s+at /);
     expect(reportError('a string')).toEqual({ text: 'unexpected error: a string\n', exitCode: 1 });
     expect(reportError(null).exitCode).toBe(1);
+  });
+
+  it('by default a command uses the real process: its streams, environment, directory and signals', () => {
+    const io = processIO();
+    expect(io.stdout).toBe(process.stdout);
+    expect(io.stderr).toBe(process.stderr);
+    expect(io.env).toBe(process.env);
+    expect(io.cwd).toBe(process.cwd());
+    expect(io.signals).toBe(process);
+    expect(io.interactive()).toBe(process.stdin.isTTY === true || process.stdout.isTTY === true);
   });
 });
