@@ -38,6 +38,13 @@ describe('flexiai status (in process)', () => {
     }));
   });
   afterAll(() => gw.close());
+  /** One failure opens a's circuit (threshold 1, recovery 10 minutes); b answers. */
+  const openCircuitOfA = async () => {
+    if (gw.client.getProviderStatus()[0]?.state === 'open') return;
+    gw.sims[0]?.enqueue(fault.status(500));
+    await gw.client.chatCompletion({ messages: [{ role: 'user', content: 'x' }] });
+    expect(gw.client.getProviderStatus()[0]?.state).toBe('open');
+  };
   beforeEach(() => vi.stubEnv('NO_COLOR', '1'));
   afterEach(() => vi.unstubAllEnvs());
 
@@ -59,8 +66,7 @@ describe('flexiai status (in process)', () => {
     expectNoCanary(t.stdout() + t.stderr());
 
     // One failure opens a's circuit (threshold 1): degraded, still exit 0.
-    gw.sims[0]?.enqueue(fault.status(500));
-    await gw.client.chatCompletion({ messages: [{ role: 'user', content: 'x' }] });
+    await openCircuitOfA();
     const degraded = testIO({ env: keyEnv });
     expect(await runMain(['status', '--url', gw.url], degraded.io)).toBe(0);
     expect(degraded.stdout()).toContain(': degraded');
@@ -172,6 +178,7 @@ describe('flexiai status (in process)', () => {
   });
 
   it('--watch prints the dashboard figures --count times, then exits 0', async () => {
+    await openCircuitOfA();
     await gw.client.chatCompletion({ messages: [{ role: 'user', content: 'watched' }] });
     const t = testIO({ env: keyEnv });
     expect(

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { buildCostReport } from '../../src/cost/cost-report.js';
 import { CostTracker } from '../../src/cost/cost-tracker.js';
 import { CostTracking } from '../../src/cost/cost-tracking.js';
@@ -190,13 +190,13 @@ describe('ledgers', () => {
     rmSync(dir, { recursive: true }); // before the stream opens the file
     ledger.append(entry());
     ledger.append(entry());
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    const errors = () =>
+      log.lines().filter((l) => l['msg'] === 'cost ledger: cannot write the ledger file');
+    await vi.waitFor(() => expect(errors()).toHaveLength(1), { timeout: 30_000, interval: 10 });
+    ledger.append(entry());
     await ledger.flush();
     await ledger.close();
-    const errors = log
-      .lines()
-      .filter((l) => l['msg'] === 'cost ledger: cannot write the ledger file');
-    expect(errors).toHaveLength(1);
+    expect(errors()).toHaveLength(1);
     expect(() => new FileLedger(join(dir, 'gone', 'ledger.jsonl'))).toThrow(ConfigurationError);
   });
 
