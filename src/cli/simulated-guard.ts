@@ -1,3 +1,5 @@
+import { processIO, type CliIO } from './cli-io.js';
+
 /** Where `flexiai serve` was started, as far as the simulated-providers guard cares. */
 export interface ServeSurroundings {
   env: NodeJS.ProcessEnv;
@@ -5,9 +7,10 @@ export interface ServeSurroundings {
   interactive: boolean;
 }
 
-export const currentSurroundings = (): ServeSurroundings => ({
-  env: process.env,
-  interactive: process.stdin.isTTY === true || process.stdout.isTTY === true,
+/** The surroundings of this process (or of the IO a command was given). */
+export const currentSurroundings = (io: CliIO = processIO()): ServeSurroundings => ({
+  env: io.env,
+  interactive: io.interactive(),
 });
 
 /**

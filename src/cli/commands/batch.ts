@@ -1,6 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { appendFile, open, readFile, truncate } from 'node:fs/promises';
 import { setMaxListeners } from 'node:events';
+import { resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { runEach } from '../../client/batch.js';
@@ -24,6 +25,7 @@ import {
   parseInputLine,
   type BatchInputLine,
 } from '../batch-lines.js';
+import { processIO, type CliIO } from '../cli-io.js';
 import { describeSource, discoverConfig } from '../discover-config.js';
 import { style } from '../style.js';
 import { EXIT, UsageError } from '../usage-error.js';
@@ -91,7 +93,7 @@ const formatEta = (seconds: number): string =>
         ? `${Math.floor(seconds / 60)}m${Math.round(seconds % 60)}s`
         : `${Math.round(seconds)}s`;
 
-export async function runBatchCommand(argv: string[]): Promise<number> {
+export async function runBatchCommand(argv: string[], io: CliIO = processIO()): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
     options: {
@@ -104,7 +106,7 @@ export async function runBatchCommand(argv: string[]): Promise<number> {
     allowPositionals: true,
   });
   if (values.help) {
-    process.stdout.write(`${batchHelp}\n`);
+    io.stdout.write(`${batchHelp}\n`);
     return EXIT.ok;
   }
   const [input, ...extra] = positionals;
@@ -115,19 +117,26 @@ export async function runBatchCommand(argv: string[]): Promise<number> {
     throw new UsageError('--concurrency must be an integer from 1 to 10000');
   }
   const output = values.output ?? defaultOutput(input);
-  // Fail on an unreadable input before anything else.
-  await (await open(input, 'r')).close();
+  const inputPath = resolve(io.cwd, input);
+  const outputPath = resolve(io.cwd, output);
+  // Fail on an unreadable input before anything else, naming it (no stack: it is the caller's input).
+  try {
+    await (await open(inputPath, 'r')).close();
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? 'unreadable';
+    throw new UsageError(`cannot read the input file ${input} (${code})`);
+  }
 
-  const done = await readDone(output);
-  const discovered = await discoverConfig({ configPath: values.config });
-  process.stderr.write(`${style.dim(describeSource(discovered.source))}\n`);
-  const logger = createLogger({ level: 'error', destination: process.stderr });
+  const done = await readDone(outputPath);
+  const discovered = await discoverConfig({ configPath: values.config, cwd: io.cwd, env: io.env });
+  io.stderr.write(`${style.dim(describeSource(discovered.source))}\n`);
+  const logger = createLogger({ level: 'error', destination: io.stderr });
   const client = await FlexiAI.create(discovered.config, { logger, env: false });
 
   // Serialised appends: one whole line per write, never interleaved.
   let writes = Promise.resolve();
   const write = (line: string): Promise<void> => {
-    writes = writes.then(() => appendFile(output, `${line}\n`));
+    writes = writes.then(() => appendFile(outputPath, `${line}\n`));
     return writes;
   };
 
@@ -136,7 +145,7 @@ export async function runBatchCommand(argv: string[]): Promise<number> {
   let invalid = 0;
   let skipped = 0;
   let lineNumber = 0;
-  const reader = createInterface({ input: createReadStream(input), crlfDelay: Infinity });
+  const reader = createInterface({ input: createReadStream(inputPath), crlfDelay: Infinity });
   for await (const text of reader) {
     lineNumber += 1;
     if (!text.trim()) continue;
@@ -149,7 +158,7 @@ export async function runBatchCommand(argv: string[]): Promise<number> {
     }
     if (seen.has(customId)) {
       invalid += 1;
-      process.stderr.write(`line ${lineNumber}: duplicate custom_id "${customId}"\n`);
+      io.stderr.write(`line ${lineNumber}: duplicate custom_id "${customId}"\n`);
       // Written under a derived id, so the first line with this id keeps its own.
       await write(
         invalidOutputLine(
@@ -163,7 +172,7 @@ export async function runBatchCommand(argv: string[]): Promise<number> {
     seen.add(customId);
     if (!parsed.ok) {
       invalid += 1;
-      process.stderr.write(`line ${lineNumber}: ${parsed.message}\n`);
+      io.stderr.write(`line ${lineNumber}: ${parsed.message}\n`);
       await write(invalidOutputLine(customId, lineNumber, parsed.message));
       continue;
     }
@@ -175,13 +184,13 @@ export async function runBatchCommand(argv: string[]): Promise<number> {
   setMaxListeners(0, controller.signal);
   const onSigint = (): void => {
     if (controller.signal.aborted) return;
-    process.stderr.write('\ninterrupted: finishing the lines in flight; run again to resume\n');
+    io.stderr.write('\ninterrupted: finishing the lines in flight; run again to resume\n');
     controller.abort();
   };
-  process.on('SIGINT', onSigint);
-  process.on('SIGTERM', onSigint);
+  io.signals.on('SIGINT', onSigint);
+  io.signals.on('SIGTERM', onSigint);
 
-  const tty = process.stderr.isTTY === true;
+  const tty = io.stderr.isTTY === true;
   const started = performance.now();
   let failed = 0;
   let succeeded = 0;
@@ -194,12 +203,12 @@ export async function runBatchCommand(argv: string[]): Promise<number> {
     const cost = costUsd > 0 ? `, $${costUsd.toFixed(4)}` : '';
     return `${settled}/${total} lines, ${rate.toFixed(1)}/s, ETA ${eta}, ${failed} failed${cost}`;
   };
-  if (skipped) process.stderr.write(`resuming: ${skipped} lines already in ${output}\n`);
+  if (skipped) io.stderr.write(`resuming: ${skipped} lines already in ${output}\n`);
   let settledCount = 0;
   // Plain progress lines off a terminal. The interval also keeps the process alive while every
   // line in flight waits on a backoff or cooldown (those timers are unref'd).
   const ticker = setInterval(() => {
-    if (!tty) process.stderr.write(`${progressLine(settledCount)}\n`);
+    if (!tty) io.stderr.write(`${progressLine(settledCount)}\n`);
   }, 5_000);
 
   const results = await runEach(
@@ -248,15 +257,15 @@ export async function runBatchCommand(argv: string[]): Promise<number> {
           }
         }
         settledCount = progress.done;
-        if (tty) process.stderr.write(`\r\x1b[K${progressLine(progress.done)}`);
+        if (tty) io.stderr.write(`\r\x1b[K${progressLine(progress.done)}`);
       },
     },
   ).finally(() => clearInterval(ticker));
   await writes;
-  process.off('SIGINT', onSigint);
-  process.off('SIGTERM', onSigint);
+  io.signals.off('SIGINT', onSigint);
+  io.signals.off('SIGTERM', onSigint);
   await client.close();
-  if (tty) process.stderr.write('\n');
+  if (tty) io.stderr.write('\n');
 
   const interrupted = controller.signal.aborted;
   const notRun = interrupted
@@ -264,13 +273,13 @@ export async function runBatchCommand(argv: string[]): Promise<number> {
     : 0;
   const summary = `${succeeded} answered, ${failed} failed, ${invalid} invalid${skipped ? `, ${skipped} already done` : ''}${notRun ? `, ${notRun} left for the next run` : ''} -> ${output}`;
   if (interrupted) {
-    process.stderr.write(`${style.yellow('interrupted:')} ${summary}\n`);
+    io.stderr.write(`${style.yellow('interrupted:')} ${summary}\n`);
     return 130;
   }
   if (failed || invalid) {
-    process.stderr.write(`${style.red('some lines failed:')} ${summary}\n`);
+    io.stderr.write(`${style.red('some lines failed:')} ${summary}\n`);
     return EXIT.requestFailed;
   }
-  process.stderr.write(`${style.green('done:')} ${summary}\n`);
+  io.stderr.write(`${style.green('done:')} ${summary}\n`);
   return EXIT.ok;
 }

@@ -4,6 +4,7 @@ import { FlexiAIError } from '../../errors/flexiai-error.js';
 import { createLogger } from '../../internal/logger.js';
 import type { Attempt } from '../../types/attempt.js';
 import type { ChatMessage } from '../../types/message.js';
+import { processIO, type CliIO } from '../cli-io.js';
 import { describeSource, discoverConfig } from '../discover-config.js';
 import { style } from '../style.js';
 import { EXIT, UsageError } from '../usage-error.js';
@@ -28,7 +29,7 @@ const path = (attempts: readonly Attempt[]): string =>
     )
     .join(' -> ');
 
-export async function runChat(argv: string[]): Promise<number> {
+export async function runChat(argv: string[], io: CliIO = processIO()): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
     options: {
@@ -43,15 +44,15 @@ export async function runChat(argv: string[]): Promise<number> {
     allowPositionals: true,
   });
   if (values.help) {
-    process.stdout.write(`${chatHelp}\n`);
+    io.stdout.write(`${chatHelp}\n`);
     return EXIT.ok;
   }
   const prompt = positionals.join(' ').trim();
   if (!prompt) throw new UsageError('a prompt is required: flexiai chat "your question"');
 
-  const discovered = await discoverConfig({ configPath: values.config });
-  process.stderr.write(`${style.dim(describeSource(discovered.source))}\n`);
-  const logger = createLogger({ level: 'warn', destination: process.stderr });
+  const discovered = await discoverConfig({ configPath: values.config, cwd: io.cwd, env: io.env });
+  io.stderr.write(`${style.dim(describeSource(discovered.source))}\n`);
+  const logger = createLogger({ level: 'warn', destination: io.stderr });
   const client = await FlexiAI.create(discovered.config, { logger, env: false });
   const messages: ChatMessage[] = [
     ...(values.system ? [{ role: 'system' as const, content: values.system }] : []),
@@ -62,13 +63,13 @@ export async function runChat(argv: string[]): Promise<number> {
     if (values.stream && !values.json) {
       const stream = client.chatCompletionStream(request);
       for await (const chunk of stream) {
-        if (chunk.type === 'text-delta') process.stdout.write(chunk.delta);
+        if (chunk.type === 'text-delta') io.stdout.write(chunk.delta);
       }
       const final = await stream.finalResponse();
-      process.stdout.write('\n');
+      io.stdout.write('\n');
       for (const call of final.toolCalls ?? [])
-        process.stdout.write(`tool call: ${call.function.name}(${call.function.arguments})\n`);
-      process.stderr.write(
+        io.stdout.write(`tool call: ${call.function.name}(${call.function.arguments})\n`);
+      io.stderr.write(
         style.dim(
           `served by ${final.provider} (${final.model}) in ${Math.round(final.latencyMs)} ms [${path(final.attempts)}]\n`,
         ),
@@ -78,12 +79,12 @@ export async function runChat(argv: string[]): Promise<number> {
         ? await client.chatCompletionStream(request).finalResponse()
         : await client.chatCompletion(request);
       if (values.json) {
-        process.stdout.write(`${JSON.stringify(response, null, 2)}\n`);
+        io.stdout.write(`${JSON.stringify(response, null, 2)}\n`);
       } else {
-        process.stdout.write(`${response.content ?? ''}\n`);
+        io.stdout.write(`${response.content ?? ''}\n`);
         for (const call of response.toolCalls ?? [])
-          process.stdout.write(`tool call: ${call.function.name}(${call.function.arguments})\n`);
-        process.stderr.write(
+          io.stdout.write(`tool call: ${call.function.name}(${call.function.arguments})\n`);
+        io.stderr.write(
           style.dim(
             `served by ${response.provider} (${response.model}) in ${Math.round(response.latencyMs)} ms [${path(response.attempts)}]\n`,
           ),
@@ -98,10 +99,10 @@ export async function runChat(argv: string[]): Promise<number> {
       error.code === 'model_not_found' ||
       error.code === 'configuration_error'
     ) {
-      process.stderr.write(`${style.red('error:')} ${error.message}\n`);
+      io.stderr.write(`${style.red('error:')} ${error.message}\n`);
       return EXIT.usage;
     }
-    process.stderr.write(`\n${style.red('request failed:')} ${error.message}\n`);
+    io.stderr.write(`\n${style.red('request failed:')} ${error.message}\n`);
     return EXIT.requestFailed;
   } finally {
     await client.close();

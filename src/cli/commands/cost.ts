@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import {
   buildCostReport,
@@ -10,6 +11,7 @@ import { parseLedgerEntry, type LedgerRead } from '../../cost/ledger-entry.js';
 import { loadRedisCostStore } from '../../cost/cost-tracking.js';
 import { ConfigurationError } from '../../errors/configuration-error.js';
 import { createWorkerId } from '../../state/worker-id.js';
+import { processIO, type CliIO } from '../cli-io.js';
 import { discoverConfig } from '../discover-config.js';
 import { formatTable, style } from '../style.js';
 import { EXIT, UsageError } from '../usage-error.js';
@@ -30,7 +32,7 @@ JSONL ledger file given with --ledger. Totals are exact sums of the recorded cos
 
 Exit codes: 0 success, 1 the ledger could not be read, 2 usage or configuration error.`;
 
-export async function runCost(argv: string[]): Promise<number> {
+export async function runCost(argv: string[], io: CliIO = processIO()): Promise<number> {
   const { values } = parseArgs({
     args: argv,
     options: {
@@ -47,7 +49,7 @@ export async function runCost(argv: string[]): Promise<number> {
     allowPositionals: false,
   });
   if (values.help) {
-    process.stdout.write(`${costHelp}\n`);
+    io.stdout.write(`${costHelp}\n`);
     return EXIT.ok;
   }
   if (values.json && values.csv) throw new UsageError('--json and --csv exclude each other');
@@ -65,19 +67,19 @@ export async function runCost(argv: string[]): Promise<number> {
   const until = parseWhen(values.until, '--until', now);
   let read: LedgerRead;
   try {
-    read = await readLedger(values.ledger, values.config, since, until);
+    read = await readLedger(values.ledger, values.config, since, until, io);
   } catch (error) {
     if (ConfigurationError.isInstance(error) || error instanceof UsageError) throw error;
     const reason = error instanceof Error ? error.message : String(error);
-    process.stderr.write(`${style.red('cannot read the ledger:')} ${reason}\n`);
+    io.stderr.write(`${style.red('cannot read the ledger:')} ${reason}\n`);
     return EXIT.requestFailed;
   }
   const report = buildCostReport(read, { since, until, groupBy: groupBy as CostGroupKey[] });
-  if (values.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
-  else if (values.csv) process.stdout.write(toCsv(report));
-  else process.stdout.write(toTable(report));
+  if (values.json) io.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+  else if (values.csv) io.stdout.write(toCsv(report));
+  else io.stdout.write(toTable(report));
   if (report.skipped > 0) {
-    process.stderr.write(
+    io.stderr.write(
       `${style.yellow('warning:')} ${report.skipped} ledger line(s) could not be read and were skipped\n`,
     );
   }
@@ -89,9 +91,15 @@ async function readLedger(
   configPath: string | undefined,
   since: number | undefined,
   until: number | undefined,
+  io: CliIO,
 ): Promise<LedgerRead> {
-  if (file) return FileLedger.read(file, { since, until });
-  const { config } = await discoverConfig({ configPath, simulate: false });
+  if (file) return FileLedger.read(resolve(io.cwd, file), { since, until });
+  const { config } = await discoverConfig({
+    configPath,
+    simulate: false,
+    cwd: io.cwd,
+    env: io.env,
+  });
   const ledger = config.ledger;
   if (ledger.backend === 'file' && ledger.path)
     return FileLedger.read(ledger.path, { since, until });

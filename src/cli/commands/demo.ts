@@ -4,6 +4,7 @@ import { FlexiAIError } from '../../errors/flexiai-error.js';
 import { createLogger, silentLogger } from '../../internal/logger.js';
 import { fault } from '../../testing/faults.js';
 import type { Attempt } from '../../types/attempt.js';
+import { processIO, type CliIO } from '../cli-io.js';
 import { startSimulatedFleet } from '../simulated-fleet.js';
 import { formatTable, style, until } from '../style.js';
 import { startGateway, type RunningGateway } from '../../gateway/start-gateway.js';
@@ -35,7 +36,7 @@ function describePath(attempts: readonly Attempt[]): string {
     .join(style.dim(' -> '));
 }
 
-export async function runDemo(argv: string[]): Promise<number> {
+export async function runDemo(argv: string[], io: CliIO = processIO()): Promise<number> {
   const { values } = parseArgs({
     args: argv,
     options: {
@@ -47,7 +48,7 @@ export async function runDemo(argv: string[]): Promise<number> {
     strict: true,
   });
   if (values.help) {
-    process.stdout.write(`${demoHelp}\n`);
+    io.stdout.write(`${demoHelp}\n`);
     return EXIT.ok;
   }
   const recoveryMs = Number(values['recovery-ms'] ?? 3000);
@@ -64,7 +65,7 @@ export async function runDemo(argv: string[]): Promise<number> {
     },
     { logger: silentLogger, env: false },
   );
-  const out = (line: string) => process.stdout.write(`${line}\n`);
+  const out = (line: string) => io.stdout.write(`${line}\n`);
   let gateway: RunningGateway | undefined;
   try {
     gateway = await startGateway({
@@ -143,9 +144,8 @@ export async function runDemo(argv: string[]): Promise<number> {
     const stream = ai.chatCompletionStream({
       messages: [{ role: 'user', content: 'stream please' }],
     });
-    process.stdout.write(`${style.dim(clock())}     `);
-    for await (const chunk of stream)
-      if (chunk.type === 'text-delta') process.stdout.write(chunk.delta);
+    io.stdout.write(`${style.dim(clock())}     `);
+    for await (const chunk of stream) if (chunk.type === 'text-delta') io.stdout.write(chunk.delta);
     const final = await stream.finalResponse();
     out(
       `\n${style.dim(clock())}     streamed by ${style.bold(final.provider)}  ${describePath(final.attempts)}`,
@@ -175,8 +175,8 @@ export async function runDemo(argv: string[]): Promise<number> {
     if (values.hold) {
       out(`\nThe dashboard stays up at ${gateway.url}/dashboard. Ctrl-C to exit.`);
       await new Promise<void>((resolve) => {
-        process.once('SIGINT', resolve);
-        process.once('SIGTERM', resolve);
+        io.signals.once('SIGINT', resolve);
+        io.signals.once('SIGTERM', resolve);
       });
     }
     return EXIT.ok;

@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import { FlexiAI } from '../../client/flexiai.js';
 import { createLogger } from '../../internal/logger.js';
 import { startGateway } from '../../gateway/start-gateway.js';
+import { processIO, type CliIO } from '../cli-io.js';
 import { clusterMetricsPrimary, clusterMetricsWorker } from '../cluster-metrics.js';
 import { describeSource, discoverConfig, type DiscoveredConfig } from '../discover-config.js';
 import { reportError } from '../report-error.js';
@@ -98,23 +99,28 @@ function banner(url: string, discovered: DiscoveredConfig, workers: number): str
   return `${lines.join('\n')}\n`;
 }
 
-export async function runServe(argv: string[]): Promise<number> {
+export async function runServe(argv: string[], io: CliIO = processIO()): Promise<number> {
   const args = parse(argv);
   if (args.help) {
-    process.stdout.write(`${serveHelp}\n`);
+    io.stdout.write(`${serveHelp}\n`);
     return EXIT.ok;
   }
-  if (args.workers > 1 && cluster.isPrimary) return runPrimary(args);
-  if (cluster.isWorker) return runClusterWorker(args);
-  return runWorker(args);
+  if (args.workers > 1 && cluster.isPrimary) return runPrimary(args, io);
+  if (cluster.isWorker) return runClusterWorker(args, io);
+  return runWorker(args, io);
 }
 
 /** Configuration discovery for serve, with the guard against serving simulated providers unasked. */
-const discoverServeConfig = (args: ReturnType<typeof parse>): Promise<DiscoveredConfig> =>
+const discoverServeConfig = (
+  args: ReturnType<typeof parse>,
+  io: CliIO,
+): Promise<DiscoveredConfig> =>
   discoverConfig({
     configPath: args.config,
+    cwd: io.cwd,
+    env: io.env,
     forceSimulated: args.simulated,
-    refuseSimulated: args.simulated ? undefined : simulatedRefusal(currentSurroundings()),
+    refuseSimulated: args.simulated ? undefined : simulatedRefusal(currentSurroundings(io)),
   });
 
 /**
@@ -122,9 +128,9 @@ const discoverServeConfig = (args: ReturnType<typeof parse>): Promise<Discovered
  * message, which decides whether to retry or give up, and the IPC channel is let go so the
  * worker exits instead of lingering.
  */
-async function runClusterWorker(args: ReturnType<typeof parse>): Promise<number> {
+async function runClusterWorker(args: ReturnType<typeof parse>, io: CliIO): Promise<number> {
   try {
-    return await runWorker(args);
+    return await runWorker(args, io);
   } catch (error) {
     const { text, exitCode } = reportError(error);
     const message: WorkerMessage = {
@@ -142,25 +148,26 @@ async function runClusterWorker(args: ReturnType<typeof parse>): Promise<number>
 }
 
 /** One gateway in this process (also each cluster worker). */
-async function runWorker(args: ReturnType<typeof parse>): Promise<number> {
+async function runWorker(args: ReturnType<typeof parse>, io: CliIO): Promise<number> {
   // SIGHUP's default action ends the process: hold one that arrives while starting, act on it after.
   let hangupWhileStarting = false;
   const early = (): void => {
     hangupWhileStarting = true;
   };
-  process.on('SIGHUP', early);
+  io.signals.on('SIGHUP', early);
   try {
-    return await serveWorker(args, () => hangupWhileStarting);
+    return await serveWorker(args, io, () => hangupWhileStarting);
   } finally {
-    process.off('SIGHUP', early);
+    io.signals.off('SIGHUP', early);
   }
 }
 
 async function serveWorker(
   args: ReturnType<typeof parse>,
+  io: CliIO,
   hangupWhileStarting: () => boolean,
 ): Promise<number> {
-  const discovered = await discoverServeConfig(args);
+  const discovered = await discoverServeConfig(args, io);
   const logger = createLogger({ level: discovered.config.logging.level });
   const client = await FlexiAI.create(discovered.config, { logger, env: false });
   // With --workers, /metrics merges every worker's metrics through the primary.
@@ -180,7 +187,7 @@ async function serveWorker(
     await discovered.fleet?.close();
     throw error;
   }
-  if (cluster.isPrimary) process.stderr.write(banner(gateway.url, discovered, 1));
+  if (cluster.isPrimary) io.stderr.write(banner(gateway.url, discovered, 1));
   else process.send?.({ type: 'flexiai:listening', url: gateway.url } satisfies WorkerMessage);
 
   const configPath = discovered.source.kind === 'file' ? discovered.source.path : undefined;
@@ -188,10 +195,10 @@ async function serveWorker(
     if (!configPath) return nothingToReload(logger, discovered, why);
     logger.info(`${why}: reloading ${configPath}`);
     // The outcome (what changed, or the refused field paths) is logged by the client.
-    client.updateConfigFromFile(configPath, { env: process.env }).catch(() => undefined);
+    client.updateConfigFromFile(configPath, { env: io.env }).catch(() => undefined);
   };
   const onHangup = (): void => reload('SIGHUP');
-  process.on('SIGHUP', onHangup);
+  io.signals.on('SIGHUP', onHangup);
   if (hangupWhileStarting()) reload('SIGHUP while starting');
   // With --workers the primary watches the file and forwards a SIGHUP to every worker.
   const watcher =
@@ -199,11 +206,11 @@ async function serveWorker(
 
   await new Promise<void>((resolve) => {
     const stop = (): void => resolve();
-    process.once('SIGTERM', stop);
-    process.once('SIGINT', stop);
-    process.once('disconnect', stop);
+    io.signals.once('SIGTERM', stop);
+    io.signals.once('SIGINT', stop);
+    io.signals.once('disconnect', stop);
   });
-  process.off('SIGHUP', onHangup);
+  io.signals.off('SIGHUP', onHangup);
   watcher?.close();
   logger.info('shutting down: draining in-flight requests');
   await gateway.close();
@@ -215,26 +222,26 @@ async function serveWorker(
 }
 
 /** The cluster primary: starts shared simulated providers if needed, forks and supervises workers. */
-async function runPrimary(args: ReturnType<typeof parse>): Promise<number> {
+async function runPrimary(args: ReturnType<typeof parse>, io: CliIO): Promise<number> {
   // Until the workers are forked a SIGHUP has nothing to forward (they read the file at start).
   const early = (): void => undefined;
-  process.on('SIGHUP', early);
+  io.signals.on('SIGHUP', early);
   try {
-    return await superviseCluster(args);
+    return await superviseCluster(args, io);
   } finally {
-    process.off('SIGHUP', early);
+    io.signals.off('SIGHUP', early);
   }
 }
 
-async function superviseCluster(args: ReturnType<typeof parse>): Promise<number> {
-  const discovered = await discoverServeConfig(args);
+async function superviseCluster(args: ReturnType<typeof parse>, io: CliIO): Promise<number> {
+  const discovered = await discoverServeConfig(args, io);
   const logger = createLogger({ level: discovered.config.logging.level });
   if (discovered.config.sync.backend === 'memory') {
     logger.warn(
       `sync.backend is "memory": each of the ${args.workers} workers keeps its own circuit state (use sync.backend: redis to share it)`,
     );
   }
-  const env: NodeJS.ProcessEnv = { ...process.env };
+  const env: NodeJS.ProcessEnv = { ...io.env };
   if (discovered.fleet) {
     const [openai, anthropic, gemini] = discovered.fleet.sims;
     env[SIM_URLS_ENV] = JSON.stringify({
@@ -255,7 +262,7 @@ async function superviseCluster(args: ReturnType<typeof parse>): Promise<number>
       return worker;
     },
     logger,
-    onListening: (url) => process.stderr.write(banner(url, discovered, args.workers)),
+    onListening: (url) => io.stderr.write(banner(url, discovered, args.workers)),
   });
   const configPath = discovered.source.kind === 'file' ? discovered.source.path : undefined;
   const reloadWorkers = (why: string): void => {
@@ -265,21 +272,21 @@ async function superviseCluster(args: ReturnType<typeof parse>): Promise<number>
     for (const worker of workers) worker.process.kill('SIGHUP');
   };
   const onHangup = (): void => reloadWorkers('SIGHUP');
-  process.on('SIGHUP', onHangup);
+  io.signals.on('SIGHUP', onHangup);
   const watcher = args.watch ? watchFile(configPath, logger, reloadWorkers) : undefined;
   const signalled = new Promise<void>((resolve) => {
-    process.once('SIGTERM', resolve);
-    process.once('SIGINT', resolve);
+    io.signals.once('SIGTERM', resolve);
+    io.signals.once('SIGINT', resolve);
   });
   const outcome = await Promise.race([signalled.then(() => undefined), supervisor.failed]);
-  process.off('SIGHUP', onHangup);
+  io.signals.off('SIGHUP', onHangup);
   watcher?.close();
   supervisor.stop();
   if (outcome) {
     // A worker cannot start: stop the others, then exit with its error.
     await stopWorkers();
     await discovered.fleet?.close();
-    process.stderr.write(`${outcome.message}\n`);
+    io.stderr.write(`${outcome.message}\n`);
     return outcome.exitCode || EXIT.requestFailed;
   }
   await stopWorkers();

@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import type { DashboardFigures } from '../../observability/dashboard-figures.js';
+import { processIO, type CliIO } from '../cli-io.js';
 import { discoverConfig } from '../discover-config.js';
 import { formatFigures } from '../format-figures.js';
 import { formatTable, style, until } from '../style.js';
@@ -43,7 +44,7 @@ interface HealthDocument {
   sync: { backend: string; health: string; detail?: string; workers?: number; workerId?: string };
 }
 
-export async function runStatus(argv: string[]): Promise<number> {
+export async function runStatus(argv: string[], io: CliIO = processIO()): Promise<number> {
   const { values } = parseArgs({
     args: argv,
     options: {
@@ -59,13 +60,18 @@ export async function runStatus(argv: string[]): Promise<number> {
     allowPositionals: false,
   });
   if (values.help) {
-    process.stdout.write(`${statusHelp}\n`);
+    io.stdout.write(`${statusHelp}\n`);
     return EXIT.ok;
   }
   let url = values.url;
-  let key = process.env.FLEXIAI_GATEWAY_KEY || undefined;
+  let key = io.env.FLEXIAI_GATEWAY_KEY || undefined;
   if (!url || (!key && values.config)) {
-    const discovered = await discoverConfig({ configPath: values.config, simulate: false });
+    const discovered = await discoverConfig({
+      configPath: values.config,
+      simulate: false,
+      cwd: io.cwd,
+      env: io.env,
+    });
     const { host, port, apiKeys } = discovered.config.server;
     url ??= `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
     const first = apiKeys[0];
@@ -75,7 +81,7 @@ export async function runStatus(argv: string[]): Promise<number> {
   const headers: Record<string, string> = key ? { authorization: `Bearer ${key}` } : {};
   const unreachable = (error: unknown): number => {
     const reason = error instanceof Error ? error.message : String(error);
-    process.stderr.write(
+    io.stderr.write(
       `${style.red('no gateway answering at')} ${base} (${reason}); start one with: flexiai serve\n`,
     );
     return EXIT.requestFailed;
@@ -89,7 +95,7 @@ export async function runStatus(argv: string[]): Promise<number> {
     }
     return res;
   };
-  if (values.watch) return watch(base, get, values);
+  if (values.watch) return watch(base, get, values, io);
   let health: HealthDocument;
   try {
     health = (await (await get('/health')).json()) as HealthDocument;
@@ -98,16 +104,16 @@ export async function runStatus(argv: string[]): Promise<number> {
     return unreachable(error);
   }
   if (values.json) {
-    process.stdout.write(`${JSON.stringify(health, null, 2)}\n`);
+    io.stdout.write(`${JSON.stringify(health, null, 2)}\n`);
   } else {
     const now = Date.now();
     const paint = (state: string, healthy: boolean) =>
       healthy ? style.green(state) : state === 'open' ? style.red(state) : style.yellow(state);
-    process.stdout.write(
+    io.stdout.write(
       `${style.bold(`${url}: ${health.status}`)}   sync: ${health.sync.backend} (${health.sync.health}${health.sync.detail ? `, ${health.sync.detail}` : ''})` +
         `${health.sync.workers === undefined ? '' : `   workers sharing state: ${health.sync.workers}`}\n\n`,
     );
-    process.stdout.write(
+    io.stdout.write(
       `${formatTable(
         health.providers.map((p) => ({
           provider: p.name,
@@ -130,6 +136,7 @@ async function watch(
   base: string,
   get: (path: string) => Promise<Response>,
   values: { interval?: string | undefined; count?: string | undefined; json?: boolean | undefined },
+  io: CliIO,
 ): Promise<number> {
   const interval = Number(values.interval ?? 2);
   if (!Number.isFinite(interval) || interval < 0.2)
@@ -141,8 +148,8 @@ async function watch(
   const onSignal = (): void => {
     stop = true;
   };
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
+  io.signals.once('SIGINT', onSignal);
+  io.signals.once('SIGTERM', onSignal);
   try {
     for (let n = 0; n < count && !stop; n += 1) {
       let text: string;
@@ -157,14 +164,14 @@ async function watch(
         const reason = error instanceof Error ? error.message : String(error);
         text = `${style.red('no gateway answering at')} ${base} (${reason}); retrying\n`;
       }
-      const clear = process.stdout.isTTY && !values.json ? '\u001b[2J\u001b[H' : '';
-      process.stdout.write(`${clear}${text}${clear || values.json ? '' : '\n'}`);
+      const clear = io.stdout.isTTY && !values.json ? '\u001b[2J\u001b[H' : '';
+      io.stdout.write(`${clear}${text}${clear || values.json ? '' : '\n'}`);
       if (n + 1 < count && !stop)
         await new Promise((resolve) => setTimeout(resolve, interval * 1000));
     }
   } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
+    io.signals.off('SIGINT', onSignal);
+    io.signals.off('SIGTERM', onSignal);
   }
   return EXIT.ok;
 }
