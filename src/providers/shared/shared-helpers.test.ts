@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { MalformedResponseError } from '../../errors/malformed-response-error.js';
 import type { ChatMessage } from '../../types/message.js';
+import type { ProviderChatResult } from '../../types/response.js';
 import type { StreamChunk } from '../../types/stream-chunk.js';
 import { droppedParamsFor, fileKinds, honours, usesCacheControl } from './capabilities.js';
 import { checkEmbeddings } from './check-embedding-count.js';
@@ -52,12 +53,12 @@ describe('capabilities', () => {
 });
 
 describe('dropped params on results and streams', () => {
-  const result = {
+  const result: ProviderChatResult = {
     id: 'x',
     created: 0,
     model: 'm',
     content: 'ok',
-    finishReason: 'stop' as const,
+    finishReason: 'stop',
     usage: { promptTokens: 1, completionTokens: 1, totalTokens: 2 },
   };
 
