@@ -95,6 +95,44 @@ describe('gateway shutdown at its deadline (in-process)', () => {
     expect(signals.every((signal) => signal.aborted)).toBe(true);
   });
 
+  it('does the same for /v1/responses: a failed event for the stream, a 503 for the plain call, both aborted', async () => {
+    const client = new ScriptedClient({ shutdownTimeoutMs: 100 });
+    const signals: AbortSignal[] = [];
+    let plainStarted!: () => void;
+    const plainRunning = new Promise<void>((resolve) => (plainStarted = resolve));
+    client.chat = async (request) => {
+      signals.push(request.signal as AbortSignal);
+      plainStarted();
+      await aborted(request.signal);
+      throw new Error('aborted by the shutdown');
+    };
+    client.stream = async function* (controller) {
+      signals.push(controller.signal);
+      controller.commit({ provider: 'a', model: 'model-a', attempts: [] });
+      yield { type: 'text-delta', delta: 'started' };
+      await aborted(controller.signal);
+      throw controller.signal.reason;
+    };
+    const { logger } = captureLogger('warn');
+    const gateway = await startGateway({ client, logger });
+    let streamStarted!: () => void;
+    const streamRunning = new Promise<void>((resolve) => (streamStarted = resolve));
+    const stream = send(gateway.url, '/v1/responses', { input: 'hi', stream: true }, () =>
+      streamStarted(),
+    );
+    const plain = send(gateway.url, '/v1/responses', { input: 'hi' });
+    await Promise.all([streamRunning, plainRunning]);
+
+    await gateway.close();
+    const [streamed, answered] = await Promise.all([stream, plain]);
+    expect(streamed.status).toBe(200);
+    expect(streamed.body).toContain('shutting_down');
+    expect(streamed.body).not.toContain('response.completed');
+    expect(answered.status).toBe(503);
+    expect(signals).toHaveLength(2);
+    expect(signals.every((signal) => signal.aborted)).toBe(true);
+  });
+
   it('a shutdown with nothing in flight resolves without waiting for the deadline', async () => {
     // A deadline far beyond the test timeout: resolving at all proves it did not wait for it.
     const client = new ScriptedClient({ shutdownTimeoutMs: 3_600_000 });
