@@ -128,6 +128,31 @@ class Call extends CallSignal {
     if (!totalFirst) this.deadlines.start('first_byte', request.firstByteTimeoutMs);
   }
 
+  /**
+   * The dispatch, failed at once when the call is aborted (queue deadline, caller) while it still
+   * waits for a connection. undici only acts on the abort of a request waiting in its pool once a
+   * connection takes it (it then drops it unsent), which would hold the caller past its deadline
+   * until some other call freed a connection.
+   */
+  untilAbortedWhileWaiting<T>(dispatched: Promise<T>): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      const onAbort = (): void => {
+        if (!this.connected) reject(this.reason);
+      };
+      this.once('abort', onAbort);
+      dispatched.then(
+        (value) => {
+          this.off('abort', onAbort);
+          resolve(value);
+        },
+        (error: unknown) => {
+          this.off('abort', onAbort);
+          reject(error);
+        },
+      );
+    });
+  }
+
   private onDeadline(reason: DeadlineExpired): void {
     if (reason.phase === 'queue') {
       if (this.connected) return;
@@ -262,6 +287,9 @@ export class HttpClient {
       const response = await this.dispatch(call);
       const declared = Number(response.headers['content-length']);
       if (Number.isFinite(declared) && declared > request.maxResponseBytes) {
+        // Destroying a body nobody reads makes undici emit an abort error on it; when the whole
+        // body had already arrived, nothing else listens and it would crash the process.
+        response.body.on('error', () => undefined);
         response.body.destroy();
         throw tooLarge(request);
       }
@@ -328,17 +356,19 @@ export class HttpClient {
     const { request } = call;
     call.queue();
     try {
-      return await this.dispatcher.request({
-        origin: request.url.origin,
-        path: `${request.url.pathname}${request.url.search}`,
-        method: request.method,
-        headers: request.headers,
-        body: request.body ?? null,
-        signal: call.signal,
-        // Our own timers keep these deadlines (undici's tick at about one second).
-        headersTimeout: 0,
-        bodyTimeout: 0,
-      });
+      return await call.untilAbortedWhileWaiting(
+        this.dispatcher.request({
+          origin: request.url.origin,
+          path: `${request.url.pathname}${request.url.search}`,
+          method: request.method,
+          headers: request.headers,
+          body: request.body ?? null,
+          signal: call.signal,
+          // Our own timers keep these deadlines (undici's tick at about one second).
+          headersTimeout: 0,
+          bodyTimeout: 0,
+        }),
+      );
     } finally {
       call.deadlines.stop('queue');
       call.deadlines.stop('first_byte');

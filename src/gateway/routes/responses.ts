@@ -12,6 +12,7 @@ import {
   openAIResponsesRequestSchema,
   type OpenAIResponsesRequest,
 } from '../openai-responses-request-schema.js';
+import { onShutdownCut } from '../in-flight-responses.js';
 import { SseWriter } from '../sse-writer.js';
 import { attemptHeaders } from './chat-completions.js';
 import { requestKeyId } from '../request-key-id.js';
@@ -29,8 +30,9 @@ function parseBody(body: unknown): OpenAIResponsesRequest {
   return parsed.data;
 }
 
-/** Fires when the client goes away before the response is complete. */
+/** Fires when the client goes away before the response is complete, or a shutdown cuts it. */
 function onDisconnect(reply: FastifyReply, abort: () => void): void {
+  onShutdownCut(reply.raw, abort);
   reply.raw.once('close', () => {
     if (!reply.raw.writableFinished) abort();
   });
