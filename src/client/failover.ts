@@ -35,10 +35,11 @@ export interface FailoverResult<T> {
 
 /**
  * The failover loop, the one retry owner. Each pass walks the candidates in order, skipping open,
- * probing or cooling providers and those at their rate limit (`admitCandidate`); a failure moves on to the next candidate at once. Between passes
- * it waits, on the client's clock, until the earliest provider becomes available (Retry-After),
- * plus a full-jitter backoff — so the requests that met one cooldown do not all come back the
- * moment it ends — but never for a provider further away than `maxDelayMs`, nor past the retry
+ * probing or cooling providers and those at their rate limit (`admitCandidate`); a failure moves
+ * on to the next candidate at once. Between passes it waits, on the client's clock, until the
+ * earliest provider becomes available (Retry-After, or a rate limit's next place), plus a
+ * full-jitter backoff — so the requests that met one cooldown do not all come back the moment it
+ * ends — but never for a provider further away than `maxDelayMs`, nor past the retry
  * budget: then it fails fast with `retryAfterMs`. No provider gets more than its own
  * `maxAttempts` calls per request (`providers[].retry` over the global `retry`); the loop ends when
  * no candidate has calls left (at most the largest maxAttempts passes). Backoff and budget come from the request-wide `retry`.
