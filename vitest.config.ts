@@ -5,6 +5,9 @@ export default defineConfig({
   plugins: [standardDecorators()],
   test: {
     include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
+    // Bundles the CLI from src/ once per run for the tests that spawn `flexiai` (plain node
+    // instead of tsx in every child process).
+    globalSetup: ['./test/helpers/build-cli.global-setup.ts'],
     // Generous: CI runs on a busy 2-core machine where a test that spawns CLI processes through
     // tsx can take a minute. No test relies on a timeout to pass.
     testTimeout: 180_000,
