@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
 import { standardDecorators } from './test/helpers/standard-decorators-plugin.js';
 
@@ -13,6 +14,10 @@ export default defineConfig({
     testTimeout: 180_000,
     hookTimeout: 180_000,
     pool: 'forks',
+    // Vitest's default on a 2-core machine is one worker: every file in turn, the CPU idle while a
+    // file waits on child processes, sockets and timers. Two files at a time keep it busy; the
+    // tests hold under contention (docs/testing.md: npm run test:contended).
+    maxWorkers: Math.max(2, availableParallelism() - 1),
     restoreMocks: true,
     typecheck: {
       enabled: true,
