@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
 import { standardDecorators } from './test/helpers/standard-decorators-plugin.js';
 
@@ -5,11 +6,18 @@ export default defineConfig({
   plugins: [standardDecorators()],
   test: {
     include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
+    // Bundles the CLI from src/ once per run for the tests that spawn `flexiai` (plain node
+    // instead of tsx in every child process).
+    globalSetup: ['./test/helpers/build-cli.global-setup.ts'],
     // Generous: CI runs on a busy 2-core machine where a test that spawns CLI processes through
     // tsx can take a minute. No test relies on a timeout to pass.
     testTimeout: 180_000,
     hookTimeout: 180_000,
     pool: 'forks',
+    // Vitest's default on a 2-core machine is one worker: every file in turn, the CPU idle while a
+    // file waits on child processes, sockets and timers. Two files at a time keep it busy; the
+    // tests hold under contention (docs/testing.md: npm run test:contended).
+    maxWorkers: Math.max(2, availableParallelism() - 1),
     restoreMocks: true,
     typecheck: {
       enabled: true,

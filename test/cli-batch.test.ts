@@ -8,7 +8,7 @@ import {
   createSimulatedProvider,
   type SimulatedProvider,
 } from '../src/testing/simulated-provider.js';
-import { CLI, TSX, cleanEnv, runCli } from './helpers/run-cli.js';
+import { cleanEnv, cliArgs, runCli } from './helpers/run-cli.js';
 
 interface OutLine {
   custom_id: string;
@@ -111,7 +111,7 @@ describe('flexiai batch (real processes)', () => {
     for (const sim of sims) sim.setDefault(fault.slow(20));
     const child = spawn(
       process.execPath,
-      ['--import', TSX, CLI, 'batch', input, '--config', config, '--concurrency', '8'],
+      cliArgs('batch', input, '--config', config, '--concurrency', '8'),
       { env: cleanEnv(), stdio: ['ignore', 'pipe', 'pipe'] },
     );
     let stderr = '';

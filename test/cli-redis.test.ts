@@ -9,6 +9,7 @@ import {
 } from '../src/testing/simulated-provider.js';
 import { describeRedis, REDIS_URL } from './helpers/describe-redis.js';
 import { deleteKeys, uniquePrefix } from './helpers/redis-prefix.js';
+import { parsePrometheus } from './helpers/prometheus.js';
 import { startServe } from './helpers/run-cli.js';
 
 describeRedis('flexiai serve --workers with Redis-shared circuits (real processes)', () => {
@@ -64,7 +65,19 @@ describeRedis('flexiai serve --workers with Redis-shared circuits (real processe
       expect(workers).toBe(2);
       expect((await ask()).headers.get('x-flexiai-provider')).toBe('b');
       expect(a.chatCalls).toBe(1);
-      await new Promise((resolve) => setTimeout(resolve, 300));
+      // Both workers hold the open circuit (the primary's merged /metrics, one sample per worker),
+      // however long the broadcast took on a loaded machine: then the burst.
+      for (let open = 0; open < 2;) {
+        const samples = parsePrometheus(await (await fetch(`${serve.url}/metrics`)).text());
+        open = samples.filter(
+          (s) =>
+            s.name === 'flexiai_circuit_state' &&
+            s.labels.provider === 'a' &&
+            s.labels.state === 'open' &&
+            s.value === 1,
+        ).length;
+        if (open < 2) await new Promise((resolve) => setTimeout(resolve, 50));
+      }
       const results = await Promise.all(Array.from({ length: 20 }, () => ask()));
       expect(results.map((r) => r.headers.get('x-flexiai-provider'))).toEqual(Array(20).fill('b'));
       // Whichever worker served them, none called the open provider again.

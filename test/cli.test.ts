@@ -139,6 +139,7 @@ describe('flexiai CLI (real processes)', () => {
       `providers:\n  - name: up\n    type: openai-compatible\n    baseURL: ${sim.baseURL}\n    model: m\nserver:\n  port: 0\n  shutdownTimeoutMs: 5000\n`,
     );
     const serve = await startServe(['--config', config]);
+    const callsBefore = sim.chatCalls;
     const body = JSON.stringify({ messages: [{ role: 'user', content: 'slow' }] });
     const inFlight = Array.from({ length: 20 }, () =>
       fetch(`${serve.url}/v1/chat/completions`, {
@@ -147,7 +148,10 @@ describe('flexiai CLI (real processes)', () => {
         body,
       }).then((r) => r.status),
     );
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    // Every request reached the upstream (in flight for 700 ms), however slowly a loaded machine
+    // got them there: then SIGTERM.
+    while (sim.chatCalls - callsBefore < 20)
+      await new Promise((resolve) => setTimeout(resolve, 10));
     const code = serve.stop('SIGTERM');
     expect(await Promise.all(inFlight)).toEqual(Array(20).fill(200));
     expect(await code).toBe(0);

@@ -41,7 +41,7 @@ describe('U9: a provider that never accepts the connection', () => {
       expect(TimeoutError.isInstance(error)).toBe(true);
       expect(error.phase).toBe('connect');
       expect(elapsed).toBeGreaterThanOrEqual(240);
-      expect(elapsed).toBeLessThan(1_000);
+      expect(elapsed).toBeLessThan(10_000); // the 250 ms connect timeout, not the OS's minutes
     }
     await settle();
     expect(tcpHandles()).toBeLessThanOrEqual(baseline);

@@ -72,7 +72,8 @@ describe('failover over real HTTP', () => {
     const res = await fleet.ai.chatCompletion(userMessage());
     expect(res.provider).toBe('b');
     expect((res.attempts[0]?.error as TimeoutError).phase).toBe('total');
-    expect(performance.now() - started).toBeLessThan(1_000);
+    // Ended by the 250 ms timeout, not hanging: a generous bound a loaded machine cannot reach.
+    expect(performance.now() - started).toBeLessThan(10_000);
   });
 
   it.each([true, false])(
@@ -239,7 +240,8 @@ describe('failover over real HTTP', () => {
     const error = (await fleet.ai
       .chatCompletion(userMessage())
       .catch((e: unknown) => e)) as AllProvidersFailedError;
-    expect(Date.now() - started).toBeLessThan(1_000);
+    // Fast: no wait for the 30 s recovery (a generous bound, far below it, whatever the load).
+    expect(Date.now() - started).toBeLessThan(10_000);
     expect(fleet.sims.map((s) => s.chatCalls)).toEqual(calls);
     expect(error.attempts.map((a) => a.skipped)).toEqual(['circuit_open', 'circuit_open']);
     expect(error.retryAfterMs).toBeGreaterThan(25_000);

@@ -29,7 +29,7 @@ describe('GET /metrics with flexiai serve --workers (real processes)', () => {
         parsePrometheus(await (await fetch(`${serve.url}/metrics${query}`)).text());
       // Wait (generously) until both workers answer the primary's collection round.
       let workers = 0;
-      for (let i = 0; i < 200 && workers < 2; i += 1) {
+      for (let i = 0; i < 1_200 && workers < 2; i += 1) {
         const m = await scrape();
         workers = new Set(
           m.filter((s) => s.name === 'flexiai_provider_healthy').map((s) => s.labels.worker),

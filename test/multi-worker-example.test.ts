@@ -155,5 +155,5 @@ describeRedis('examples/multi-worker (node:cluster + Redis)', () => {
     );
     server.kill('SIGTERM');
     expect(await exited).toBe(0);
-  });
+  }, 300_000); // a primary, two workers and a replacement, each through tsx: minutes when loaded
 });

@@ -79,8 +79,8 @@ describeRedis('Redis state sync when Redis fails (own redis-server)', () => {
     expect(warnings).toHaveLength(1);
     expect(String(warnings[0]?.msg)).toMatch(/not available.*local to this process/);
     await own.restart();
-    await waitFor(() => ai.getSyncStatus().health === 'connected', 3_000, 'reconnect');
-    await waitFor(() => (ai.getSyncStatus().lastResyncAt ?? null) !== null, 1_000, 'resync');
+    await waitFor(() => ai.getSyncStatus().health === 'connected', 30_000, 'reconnect');
+    await waitFor(() => (ai.getSyncStatus().lastResyncAt ?? null) !== null, 30_000, 'resync');
     expect(log.lines().filter((l) => l.level === 40)).toHaveLength(1);
   });
 
@@ -192,7 +192,7 @@ describeRedis('Redis state sync when Redis fails (own redis-server)', () => {
     });
     expect(ai.getSyncStatus().health).toBe('degraded');
     expect((await ask(ai)).provider).toBe('a');
-    await waitFor(() => log.lines().some((l) => Number(l.level) >= 40), 1_000, 'a log line');
+    await waitFor(() => log.lines().some((l) => Number(l.level) >= 40), 30_000, 'a log line');
     expect(log.text()).toMatch(/TLS|SSL|wrong version|EPROTO|not available/i);
   });
 

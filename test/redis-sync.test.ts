@@ -184,13 +184,16 @@ describeRedis('Redis state sync between workers (shared Redis)', () => {
 
   it('R5: a worker that missed the broadcast while disconnected resyncs on reconnect', async () => {
     const w1 = await worker('w1');
-    const w2 = await worker('w2', { sync: { reconnectMinDelayMs: 400, reconnectMaxDelayMs: 400 } });
+    // Reconnects after 2 s: ample room to see that it missed the broadcast, however slow the machine.
+    const w2 = await worker('w2', {
+      sync: { reconnectMinDelayMs: 2_000, reconnectMaxDelayMs: 2_000 },
+    });
     const received = w2.getSyncStatus().counters?.received ?? 0;
     await killConnections('w2');
     await openOn(w1);
     await new Promise((resolve) => setTimeout(resolve, 100));
     expect(stateOf(w2)?.state).toBe('closed'); // missed it
-    await waitFor(() => stateOf(w2)?.state === 'open', 3_000, 'resync after reconnect');
+    await waitFor(() => stateOf(w2)?.state === 'open', 30_000, 'resync after reconnect');
     expect(w2.getSyncStatus().counters?.received).toBe(received);
     const callsToA = a.chatCalls;
     for (let i = 0; i < 5; i += 1) expect((await ask(w2)).provider).toBe('b');
@@ -211,7 +214,7 @@ describeRedis('Redis state sync between workers (shared Redis)', () => {
       writer: 'w9',
     };
     await redis.set(createRedisKeys(prefix).state('a'), JSON.stringify(record), 'PX', 60_000);
-    await waitFor(() => stateOf(w2)?.state === 'open', 1_000, 'periodic resync');
+    await waitFor(() => stateOf(w2)?.state === 'open', 30_000, 'periodic resync');
     expect(stateOf(w2)?.version).toBe(4);
   });
 
@@ -224,7 +227,7 @@ describeRedis('Redis state sync between workers (shared Redis)', () => {
     await openOn(w1); // version 1 ...
     w1.resetCircuitBreakers('a'); // 2
     await openOn(w1); // 3
-    await waitFor(() => stateOf(w2)?.version === 3, 3_000, 'convergence after healing');
+    await waitFor(() => stateOf(w2)?.version === 3, 30_000, 'convergence after healing');
     await new Promise((resolve) => setTimeout(resolve, 100));
     expect(await stored()).toMatchObject({ version: 3, writer: 'w1', state: 'open' });
     expect(stateOf(w1)?.version).toBe(3);
@@ -325,7 +328,7 @@ describeRedis('Redis state sync between workers (shared Redis)', () => {
     }
     const elapsed = performance.now() - started;
     const finalVersion = stateOf(w1)?.version;
-    await waitFor(() => stateOf(w2)?.version === finalVersion, 2_000, 'last state delivered');
+    await waitFor(() => stateOf(w2)?.version === finalVersion, 30_000, 'last state delivered');
     tap.close();
     expect(transitions).toBeGreaterThan(2_000);
     expect(tap.messages.length).toBeLessThanOrEqual(Math.ceil(elapsed / 50) + 3);

@@ -144,7 +144,7 @@ describe.each(PROVIDER_TYPES)('chatCompletionStream over real HTTP (%s)', (type)
     const first = final.attempts[0]?.error as TimeoutError;
     expect(TimeoutError.isInstance(first) && first.phase).toBe('first_byte');
     expect(elapsed).toBeGreaterThanOrEqual(290);
-    expect(elapsed).toBeLessThan(1_500);
+    expect(elapsed).toBeLessThan(15_000); // cut at 300 ms, far from the 30 s, whatever the load
   });
 
   it('headers without output past firstOutputTimeoutMs fail over (role chunk and keep-alives do not commit)', async () => {

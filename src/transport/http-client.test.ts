@@ -6,9 +6,9 @@ import { HttpClient, type HttpRequest } from './http-client.js';
 
 /**
  * A server whose streamed answer sends `[DONE]` at once and ends the body (the chunked terminator)
- * 30 ms later, so a reader that stops at `[DONE]` always stops before the end of the body.
+ * `endAfterMs` later, so a reader that stops at `[DONE]` stops before the end of the body.
  */
-function startServer(): Promise<{
+function startServer(endAfterMs = 30): Promise<{
   server: Server;
   url: URL;
   sockets: Socket[];
@@ -21,7 +21,7 @@ function startServer(): Promise<{
     req.resume();
     res.writeHead(200, { 'content-type': 'text/event-stream' });
     res.write('data: [DONE]\n\n');
-    setTimeout(() => res.end(), 30);
+    setTimeout(() => res.end(), endAfterMs);
   });
   server.on('connection', (socket) => sockets.push(socket));
   return new Promise((resolve) =>
@@ -85,6 +85,10 @@ describe('HttpClient.stream: stopping at the end of the protocol, or before', ()
   });
 
   it('aborts the transfer at once when the reader stops without completing', async () => {
+    // The body ends 2 s after [DONE]: the reader surely stops first, however slowly a loaded
+    // machine runs it (30 ms was not enough beside two busy loops).
+    await new Promise<void>((resolve) => fixture.server.close(() => resolve()));
+    fixture = await startServer(2_000);
     await readUntilDone(client, fixture.url, false);
     const socket = fixture.sockets[0] as Socket;
     if (!socket.destroyed) await once(socket, 'close');

@@ -48,7 +48,9 @@ describe('budgets (in memory)', () => {
       'refused',
     ]);
     expect(fleet.sims[0]?.chatCalls).toBe(5); // refused requests reached no upstream
-    await vi.waitFor(() => expect(events.filter((e) => e.kind === 'warning')).toHaveLength(1));
+    await vi.waitFor(() => expect(events.filter((e) => e.kind === 'warning')).toHaveLength(1), {
+      timeout: 30_000, // generous: vi.waitFor's default is 1 s
+    });
     expect(events.find((e) => e.kind === 'warning')).toMatchObject({
       budget: 'all',
       limitUsd: 0.05,

@@ -21,10 +21,13 @@ export async function deleteKeys(url: string, prefix: string): Promise<void> {
   }
 }
 
-/** Resolves when `check` holds, polling every 5 ms; fails after `timeoutMs`. */
+/**
+ * Resolves when `check` holds, polling every 5 ms; fails after `timeoutMs`, which is generous by
+ * default (a loaded machine delays timers and sockets by seconds; a wait costs only what it takes).
+ */
 export async function waitFor(
   check: () => boolean,
-  timeoutMs = 2_000,
+  timeoutMs = 30_000,
   what = 'condition',
 ): Promise<number> {
   const started = performance.now();

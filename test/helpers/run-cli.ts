@@ -2,7 +2,9 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { inject } from 'vitest';
 
+/** The CLI's source entry. */
 export const CLI = fileURLToPath(new URL('../../src/cli/index.ts', import.meta.url));
 
 /** tsx's loader by absolute URL, so the CLI runs from source in any working directory. */
@@ -10,19 +12,30 @@ export const TSX = pathToFileURL(
   join(dirname(createRequire(import.meta.url).resolve('tsx/package.json')), 'dist/loader.mjs'),
 ).href;
 
+/**
+ * The node arguments that start the flexiai CLI from the current source: the bundle the global
+ * setup (test/helpers/build-cli.global-setup.ts) built from src/ for this run, run by plain node;
+ * without it (a config without that setup), src/cli/index.ts through tsx. Either way what runs is
+ * the source as it is now, never a stale build.
+ */
+export function cliArgs(...args: string[]): string[] {
+  const bundle = inject('cliEntry');
+  return bundle ? [bundle, ...args] : ['--import', TSX, CLI, ...args];
+}
+
 export interface CliResult {
   code: number | null;
   stdout: string;
   stderr: string;
 }
 
-/** Runs the flexiai CLI (from source, through tsx) to completion. */
+/** Runs the flexiai CLI (built from the current source, see {@link cliArgs}) to completion. */
 export function runCli(
   args: string[],
   options: { cwd?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number } = {},
 ): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', TSX, CLI, ...args], {
+    const child = spawn(process.execPath, cliArgs(...args), {
       cwd: options.cwd,
       env: { ...cleanEnv(), ...options.env },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -65,7 +78,7 @@ export function startServe(
   options: { cwd?: string; env?: NodeJS.ProcessEnv } = {},
 ): Promise<ServeProcess> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', TSX, CLI, 'serve', ...args], {
+    const child = spawn(process.execPath, cliArgs('serve', ...args), {
       cwd: options.cwd,
       env: { ...cleanEnv(), ...options.env },
       stdio: ['ignore', 'pipe', 'pipe'],
