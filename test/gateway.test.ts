@@ -1,5 +1,6 @@
+import { request } from 'node:http';
 import OpenAI from 'openai';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { fault } from '../src/testing/faults.js';
 import { CANARY, expectNoCanary } from './helpers/canary.js';
 import { startGatewayFixture, type GatewayFixture } from './helpers/gateway-fixture.js';
@@ -186,19 +187,36 @@ describe('gateway, driven by the official openai SDK', () => {
   });
 
   it('a client that disconnects aborts its upstream request', async () => {
-    fx.sims[0]?.enqueue(fault.ok({ content: 'x'.repeat(200), chunkChars: 1, chunkDelayMs: 10 }));
-    const controller = new AbortController();
-    const res = await fetch(`${fx.url}/v1/chat/completions`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${CANARY.gateway}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ model: 'default', stream: true, messages: user() }),
-      signal: controller.signal,
+    // 20 s of output: without the abort the upstream connection would outlive the wait below.
+    fx.sims[0]?.enqueue(fault.ok({ content: 'x'.repeat(2_000), chunkChars: 1, chunkDelayMs: 10 }));
+    // node:http, whose destroy() closes the socket at once (an aborted fetch may keep it for seconds).
+    const url = new URL(`${fx.url}/v1/chat/completions`);
+    await new Promise<void>((resolve, reject) => {
+      const req = request(
+        url,
+        {
+          method: 'POST',
+          headers: {
+            authorization: `Bearer ${CANARY.gateway}`,
+            'content-type': 'application/json',
+          },
+        },
+        (res) => {
+          res.once('data', () => {
+            req.destroy();
+            resolve();
+          });
+        },
+      );
+      req.on('error', (error) => {
+        if (!req.destroyed) reject(error);
+      });
+      req.end(JSON.stringify({ model: 'default', stream: true, messages: user() }));
     });
-    const reader = res.body?.getReader();
-    await reader?.read();
-    controller.abort();
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    expect(fx.sims[0]?.openConnections).toBe(0);
+    await vi.waitFor(() => expect(fx.sims[0]?.openConnections).toBe(0), {
+      timeout: 10_000,
+      interval: 20,
+    });
     expect(fx.client.getProviderStatus()[0]?.failures).toBe(0);
   });
 

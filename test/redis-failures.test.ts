@@ -72,7 +72,9 @@ describeRedis('Redis state sync when Redis fails (own redis-server)', () => {
     const log = captureLogger('info');
     const started = performance.now();
     const ai = await worker('w1', own.url, { options: { logger: log.logger } });
-    expect(performance.now() - started).toBeLessThan(1_500);
+    // It gives up after startupTimeoutMs (400 ms) instead of waiting for a connection (ioredis
+    // would try for 10 s): a bound far below that, generous for a loaded machine.
+    expect(performance.now() - started).toBeLessThan(8_000);
     expect(ai.getSyncStatus()).toMatchObject({ backend: 'redis', health: 'degraded' });
     for (let i = 0; i < 20; i += 1) expect((await ask(ai)).provider).toBe('a');
     const warnings = log.lines().filter((l) => l.level === 40);
