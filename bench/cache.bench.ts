@@ -1,6 +1,6 @@
 import type { FlexiAIConfigInput } from '../src/config/config-schema.js';
 import { FlexiAI, silentLogger } from '../src/index.js';
-import type { Provider } from '../src/providers/provider.js';
+import { instantProvider } from './instant-provider.js';
 import { fmt, interleave, summarize } from './stats.js';
 import type { BenchTable } from './table.js';
 import { startUpstreams } from './upstream-process.js';
@@ -93,24 +93,4 @@ export async function runCacheBench(options = { iterations: 5_000 }): Promise<Be
       ],
     },
   ];
-}
-
-/** A provider that answers every call at once with a fixed completion. */
-function instantProvider(): Provider {
-  let id = 0;
-  return {
-    name: 'local',
-    type: 'custom',
-    model: 'local-model',
-    chat: async (request) => ({
-      id: `local-${(id += 1)}`,
-      created: 1_700_000_000,
-      model: request.model,
-      content: 'Hello from the in-process provider.',
-      finishReason: 'stop',
-      usage: { promptTokens: 12, completionTokens: 7, totalTokens: 19 },
-    }),
-    healthCheck: async () => ({ ok: true, checkedAt: Date.now(), latencyMs: 0 }),
-    close: async () => undefined,
-  };
 }

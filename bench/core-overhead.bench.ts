@@ -1,7 +1,8 @@
 import { Agent } from 'undici';
-import { FlexiAI, silentLogger, type Provider } from '../src/index.js';
+import { FlexiAI, silentLogger } from '../src/index.js';
 import { getClosedPort } from '../src/testing/index.js';
 import { fmt, interleave, summarize } from './stats.js';
+import { instantProvider } from './instant-provider.js';
 import type { BenchTable } from './table.js';
 import { startUpstreams } from './upstream-process.js';
 
@@ -147,23 +148,6 @@ export async function runCoreOverheadBench(options = { iterations: 5_000 }): Pro
   ];
 }
 
-/** A provider that answers at once, in memory: the client's own work is all that is timed. */
-const instantProvider = (): Provider => ({
-  name: 'instant',
-  type: 'instant',
-  model: 'instant-model',
-  chat: async (request) => ({
-    id: 'x',
-    created: 0,
-    model: request.model,
-    content: 'Hello there, how are you?',
-    finishReason: 'stop',
-    usage: { promptTokens: 9, completionTokens: 6, totalTokens: 15 },
-  }),
-  healthCheck: async () => ({ ok: true, checkedAt: 0, latencyMs: 0 }),
-  close: async () => undefined,
-});
-
 /**
  * `ai.ask` over `ai.chatCompletion` with the same messages, on an in-memory provider: no network,
  * so the difference is the simple API's own cost (building the messages, reading the text), not
@@ -185,7 +169,7 @@ async function runAskOverheadBench(iterations: number): Promise<BenchTable> {
     },
     { logger: silentLogger, env: false },
   );
-  ai.registerProvider(instantProvider(), { priority: 0 });
+  ai.registerProvider(instantProvider('instant'), { priority: 0 });
   const cpuUs: Record<string, number> = {};
   const samples = await interleave(
     {

@@ -3,7 +3,7 @@ import { runInNewContext } from 'node:vm';
 import pino from 'pino';
 import { createGateway } from '../src/gateway/index.js';
 import { FlexiAI, silentLogger } from '../src/index.js';
-import type { Provider } from '../src/providers/provider.js';
+import { instantProvider } from './instant-provider.js';
 import type { BenchTable } from './table.js';
 
 /**
@@ -32,7 +32,7 @@ export async function runHeapBench(
     },
     { logger: silentLogger, env: false },
   );
-  ai.registerProvider(instantStreamingProvider());
+  ai.registerProvider(instantProvider());
   const app = createGateway({ client: ai, logger: pino({ level: 'silent' }) });
   await app.ready();
   const heaps: number[] = [];
@@ -68,31 +68,4 @@ export async function runHeapBench(
       })),
     },
   ];
-}
-
-function instantStreamingProvider(): Provider {
-  let id = 0;
-  const usage = { promptTokens: 12, completionTokens: 7, totalTokens: 19 };
-  return {
-    name: 'local',
-    type: 'custom',
-    model: 'local-model',
-    chat: async (request) => ({
-      id: `local-${(id += 1)}`,
-      created: 1_700_000_000,
-      model: request.model,
-      content: 'Hello from the in-process provider.',
-      finishReason: 'stop',
-      usage,
-    }),
-    chatStream: async () =>
-      (async function* () {
-        yield { type: 'text-delta' as const, delta: 'Hello ' };
-        yield { type: 'text-delta' as const, delta: 'there.' };
-        yield { type: 'usage' as const, usage };
-        yield { type: 'finish' as const, finishReason: 'stop' as const };
-      })(),
-    healthCheck: async () => ({ ok: true, checkedAt: Date.now(), latencyMs: 0 }),
-    close: async () => undefined,
-  };
 }

@@ -1,0 +1,33 @@
+import type { Provider } from '../src/providers/provider.js';
+
+const usage = { promptTokens: 12, completionTokens: 7, totalTokens: 19 };
+
+/**
+ * A provider that answers every call at once, in memory, plain or streamed: no network, so what a
+ * benchmark times (or a heap reading holds) is the client's and the gateway's own work.
+ */
+export function instantProvider(name = 'local'): Provider {
+  let id = 0;
+  return {
+    name,
+    type: 'custom',
+    model: `${name}-model`,
+    chat: async (request) => ({
+      id: `${name}-${(id += 1)}`,
+      created: 1_700_000_000,
+      model: request.model,
+      content: 'Hello from the in-process provider.',
+      finishReason: 'stop',
+      usage,
+    }),
+    chatStream: async () =>
+      (async function* () {
+        yield { type: 'text-delta' as const, delta: 'Hello from ' };
+        yield { type: 'text-delta' as const, delta: 'the in-process provider.' };
+        yield { type: 'usage' as const, usage };
+        yield { type: 'finish' as const, finishReason: 'stop' as const };
+      })(),
+    healthCheck: async () => ({ ok: true, checkedAt: Date.now(), latencyMs: 0 }),
+    close: async () => undefined,
+  };
+}
