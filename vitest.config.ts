@@ -35,11 +35,10 @@ export default defineConfig({
       ],
       reporter: ['text', 'json-summary'],
       reportsDirectory: 'coverage',
-      // Target: 85% of lines and of branches. Measured 2026-12-01: lines 87.3%, branches 77.6%
-      // (src/cli runs in child processes the in-process coverage does not see: 11% of its
-      // branches; src/gateway 70%, src/transport 71%, src/state 80%). The branch bar is held at
-      // the measured level so it cannot regress, until tests for those folders lift it to 85.
-      thresholds: { lines: 85, branches: 75 },
+      // The bar: 85% of branches, 90% of lines. Measured 2026-12-01 on Node 22 (CI): lines 95.2%,
+      // branches 88.0% (the CLI runs in process through its IO seam; src/state/redis is the
+      // lowest folder at 71% of branches).
+      thresholds: { lines: 90, branches: 85 },
       reportOnFailure: true,
     },
   },
