@@ -94,7 +94,12 @@ export {
   type SyncStatus,
 } from './state/circuit-state-sync.js';
 // Shared rate limits: the store interface (the Redis one is in flexiai/redis)
-export type { RateLimits, SharedRateReply, SharedRateStore } from './resilience/rate-limiter.js';
+export type {
+  RateLimits,
+  SharedRateReply,
+  SharedRateRequest,
+  SharedRateStore,
+} from './resilience/rate-limiter.js';
 export type { RateStore } from './client/rate-limits.js';
 
 // The response cache

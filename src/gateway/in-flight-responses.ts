@@ -19,6 +19,18 @@ export function onShutdownCut(res: ServerResponse, abort: () => void): void {
 }
 
 /**
+ * Aborts the upstream work behind a response when it can no longer be delivered: the client went
+ * away before the response was complete, or a shutdown cut it at its deadline. Every route that
+ * calls a provider registers through this.
+ */
+export function abortWhenUndeliverable(res: ServerResponse, abort: () => void): void {
+  onShutdownCut(res, abort);
+  res.once('close', () => {
+    if (!res.writableFinished) abort();
+  });
+}
+
+/**
  * The responses a server is working on, for a graceful shutdown: stop accepting, close idle
  * keep-alive connections at once and each busy one as its response ends, resolve as soon as no
  * connection is left; at the deadline, end what is still running with a well-formed error (an

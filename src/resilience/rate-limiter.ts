@@ -37,18 +37,21 @@ export type SharedRateReply = { ok: true } | { ok: false; retryAfterMs: number }
  * The window shared by every worker and host (in Redis): one atomic script per reservation. The
  * store owns its connection, its command timeout and the logging of its failures.
  */
+/** One reservation asked of the shared store: a place of `tokens` under `id` in a provider's window. */
+export interface SharedRateRequest {
+  provider: string;
+  id: string;
+  tokens: number;
+  requestsPerMinute: number | undefined;
+  tokensPerMinute: number | undefined;
+  windowMs: number;
+}
+
 export interface SharedRateStore {
   /** Whether a reservation should be tried in Redis now (connected, not backing off). Never waits. */
   usable(): boolean;
   /** Reserves a place of `tokens` under `id` (unique per call). Rejects when Redis fails. */
-  reserve(request: {
-    provider: string;
-    id: string;
-    tokens: number;
-    requestsPerMinute: number | undefined;
-    tokensPerMinute: number | undefined;
-    windowMs: number;
-  }): Promise<SharedRateReply>;
+  reserve(request: SharedRateRequest): Promise<SharedRateReply>;
   /** Corrects a reservation's tokens, or (`tokens` undefined) removes it. Never rejects. */
   adjust(provider: string, id: string, reserved: number, tokens: number | undefined): void;
 }

@@ -23,7 +23,7 @@ import {
 } from '../openai-chat-request-schema.js';
 import { requestKeyId } from '../request-key-id.js';
 import { SseWriter } from '../sse-writer.js';
-import { onShutdownCut } from '../in-flight-responses.js';
+import { abortWhenUndeliverable } from '../in-flight-responses.js';
 
 /** Upstream calls made (skips excluded), and the compact path for debugging: `a:500,b:ok`. */
 export function attemptHeaders(
@@ -67,14 +67,6 @@ function parseBody(body: unknown): OpenAIChatRequest {
   return parsed.data;
 }
 
-/** Fires when the client goes away before the response is complete. */
-function onDisconnect(reply: FastifyReply, abort: () => void): void {
-  onShutdownCut(reply.raw, abort);
-  reply.raw.once('close', () => {
-    if (!reply.raw.writableFinished) abort();
-  });
-}
-
 export function registerChatCompletions(app: FastifyInstance, client: ServableClient): void {
   app.post('/v1/chat/completions', async (request: FastifyRequest, reply: FastifyReply) => {
     const body = parseBody(request.body);
@@ -88,7 +80,7 @@ export function registerChatCompletions(app: FastifyInstance, client: ServableCl
     if (body.stream)
       return streamCompletion(client, request, reply, { body, unified, uncarried, cache });
     const controller = new AbortController();
-    onDisconnect(reply, () => controller.abort());
+    abortWhenUndeliverable(reply.raw, () => controller.abort());
     const sent = cache.apply({ ...unified, signal: controller.signal }, requestKeyId(request));
     const response = await client.chatCompletion(sent.request, sent.options);
     void reply.headers({
@@ -118,7 +110,7 @@ async function streamCompletion(
 ): Promise<void> {
   const sent = cache.apply(unified, requestKeyId(request));
   const stream = client.chatCompletionStream(sent.request, sent.options);
-  onDisconnect(reply, () => stream.abort());
+  abortWhenUndeliverable(reply.raw, () => stream.abort());
   const sse = new SseWriter(reply.raw);
   const context: ChunkContext = {
     id: completionId(undefined),

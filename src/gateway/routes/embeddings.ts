@@ -7,6 +7,7 @@ import {
   openAIEmbeddingRequestSchema,
   type OpenAIEmbeddingRequest,
 } from '../openai-embedding-request-schema.js';
+import { abortWhenUndeliverable } from '../in-flight-responses.js';
 import { requestKeyId } from '../request-key-id.js';
 import { attemptHeaders } from './chat-completions.js';
 
@@ -54,9 +55,7 @@ export function registerEmbeddings(app: FastifyInstance, client: EmbeddingClient
   app.post('/v1/embeddings', async (request: FastifyRequest, reply: FastifyReply) => {
     const body = parseEmbeddingBody(request.body);
     const controller = new AbortController();
-    reply.raw.once('close', () => {
-      if (!reply.raw.writableFinished) controller.abort();
-    });
+    abortWhenUndeliverable(reply.raw, () => controller.abort());
     const response = await client.embed(
       {
         ...convertFromOpenAIEmbeddingRequest(body),

@@ -12,7 +12,7 @@ import {
   openAIResponsesRequestSchema,
   type OpenAIResponsesRequest,
 } from '../openai-responses-request-schema.js';
-import { onShutdownCut } from '../in-flight-responses.js';
+import { abortWhenUndeliverable } from '../in-flight-responses.js';
 import { SseWriter } from '../sse-writer.js';
 import { attemptHeaders } from './chat-completions.js';
 import { requestKeyId } from '../request-key-id.js';
@@ -30,14 +30,6 @@ function parseBody(body: unknown): OpenAIResponsesRequest {
   return parsed.data;
 }
 
-/** Fires when the client goes away before the response is complete, or a shutdown cuts it. */
-function onDisconnect(reply: FastifyReply, abort: () => void): void {
-  onShutdownCut(reply.raw, abort);
-  reply.raw.once('close', () => {
-    if (!reply.raw.writableFinished) abort();
-  });
-}
-
 /**
  * `POST /v1/responses`, stateless: the Responses request becomes a unified chat request served by
  * the client's `chatCompletion` / `chatCompletionStream` (same routing, failover, breakers and
@@ -53,7 +45,7 @@ export function registerResponses(app: FastifyInstance, client: ServableClient):
     };
     if (body.stream) return streamResponse(client, request, reply, body, unified);
     const controller = new AbortController();
-    onDisconnect(reply, () => controller.abort());
+    abortWhenUndeliverable(reply.raw, () => controller.abort());
     const response = await client.chatCompletion(
       { ...unified, signal: controller.signal },
       { gatewayKeyId: requestKeyId(request) },
@@ -74,7 +66,7 @@ async function streamResponse(
   unified: ChatRequest,
 ): Promise<void> {
   const stream = client.chatCompletionStream(unified, { gatewayKeyId: requestKeyId(request) });
-  onDisconnect(reply, () => stream.abort());
+  abortWhenUndeliverable(reply.raw, () => stream.abort());
   const sse = new SseWriter(reply.raw);
   const writer = new ResponsesEventWriter(
     responseId(),

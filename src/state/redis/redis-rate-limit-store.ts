@@ -1,7 +1,11 @@
 import type { RedisSyncConfig } from '../../config/sync-config-schema.js';
 import type { Logger } from '../../internal/logger.js';
 import { redactSecrets } from '../../internal/redact.js';
-import type { SharedRateReply, SharedRateStore } from '../../resilience/rate-limiter.js';
+import type {
+  SharedRateReply,
+  SharedRateRequest,
+  SharedRateStore,
+} from '../../resilience/rate-limiter.js';
 import { createRedisClient, describeEndpoint, type RedisClient } from './create-redis-client.js';
 import { RATE_ADJUST_LUA, RATE_RESERVE_LUA } from './redis-rate-scripts.js';
 
@@ -89,14 +93,7 @@ export class RedisRateLimitStore implements SharedRateStore {
     return true;
   }
 
-  async reserve(request: {
-    provider: string;
-    id: string;
-    tokens: number;
-    requestsPerMinute: number | undefined;
-    tokensPerMinute: number | undefined;
-    windowMs: number;
-  }): Promise<SharedRateReply> {
+  async reserve(request: SharedRateRequest): Promise<SharedRateReply> {
     try {
       const [admitted, retryAfterMs] = await this.redis.flexiaiRateReserve(
         ...this.keys(request.provider),
