@@ -26,8 +26,11 @@ export async function runCacheBench(options = { iterations: 5_000 }): Promise<Be
   });
   const plain = new FlexiAI(config(false), { logger: silentLogger, env: false });
   const cached = new FlexiAI(config(true), { logger: silentLogger, env: false });
+  // A control: a second client without a cache, so the table shows what two clients differ by
+  // when they do the same work.
+  const plain2 = new FlexiAI(config(false), { logger: silentLogger, env: false });
   // An in-process provider (no network, a fixed answer): isolates what the cache itself costs.
-  for (const client of [plain, cached]) client.registerProvider(instantProvider());
+  for (const client of [plain, cached, plain2]) client.registerProvider(instantProvider());
   const hitRequest = {
     messages: [system, { role: 'user' as const, content: 'Say hello in five words.' }],
   };
@@ -47,13 +50,24 @@ export async function runCacheBench(options = { iterations: 5_000 }): Promise<Be
       noCache: () => plain.chatCompletion(fresh()),
       miss: () => cached.chatCompletion(fresh()),
       hit: () => cached.chatCompletion(hitRequest),
-      localNoCache: () => plain.chatCompletion(local(fresh())),
-      localMiss: () => cached.chatCompletion(local(fresh())),
+      bypass: () => cached.chatCompletion({ ...fresh(), cache: false }),
+      secondClient: () => plain2.chatCompletion(fresh()),
     },
     { warmup: 1_000, iterations: options.iterations, block: 100, cpuUs },
   );
+  // The cache's own cost, in a run of its own: no network variant in between to add noise.
+  Object.assign(
+    samples,
+    await interleave(
+      {
+        localNoCache: () => plain.chatCompletion(local(fresh())),
+        localMiss: () => cached.chatCompletion(local(fresh())),
+      },
+      { warmup: 1_000, iterations: options.iterations * 2, block: 100, cpuUs },
+    ),
+  );
   const stats = cached.getCacheStats();
-  await Promise.all([plain.close(), cached.close(), upstream.close()]);
+  await Promise.all([plain.close(), cached.close(), plain2.close(), upstream.close()]);
   if (!stats || stats.hits < options.iterations) throw new Error('the hit variant did not hit');
 
   const s = {
@@ -62,6 +76,8 @@ export async function runCacheBench(options = { iterations: 5_000 }): Promise<Be
     hit: summarize(samples.hit ?? []),
     localNoCache: summarize(samples.localNoCache ?? []),
     localMiss: summarize(samples.localMiss ?? []),
+    bypass: summarize(samples.bypass ?? []),
+    secondClient: summarize(samples.secondClient ?? []),
   };
   const row = (name: string, key: keyof typeof s, base: keyof typeof s = 'noCache') => ({
     variant: name,
@@ -77,16 +93,18 @@ export async function runCacheBench(options = { iterations: 5_000 }): Promise<Be
     {
       title:
         'Cache: memory hit end to end (target: < 20 µs p50); miss over no cache (target: <= 5 µs added p50)',
-      note: 'Sequential chatCompletion calls; the miss variants send a new prompt each call (same length) to a simulated upstream in a child process; the hit variant repeats one request. Interleaved blocks of 100 after 1,000 warm-up calls each.',
+      note: 'Sequential chatCompletion calls; the miss variants send a new prompt each call (same length) to a simulated upstream in a child process; the hit variant repeats one request. Interleaved blocks of 100 after 1,000 warm-up calls each. The two controls do no cache work (one on the cached client with `cache: false`, one on a third client without a cache): a gap they share with the miss is the client, not the cache.',
       rows: [
         row('no cache (baseline)', 'noCache'),
         row('cache miss (+store)', 'miss'),
         row('cache hit (memory)', 'hit'),
+        row('control: cached client, cache: false', 'bypass'),
+        row('control: a second client, no cache', 'secondClient'),
       ],
     },
     {
       title: 'Cache: miss over no cache with an in-process provider (no network: the cache alone)',
-      note: 'The same two miss variants, routed to a provider object that answers at once, so the difference is the cache’s own work (key, lookup, single-flight, encode, store) without upstream noise.',
+      note: 'The same two miss variants, routed to a provider object that answers at once, so the difference is the cache’s own work (key, lookup, single-flight, the stored copy, LRU insert, events) without upstream noise; in a run of their own (twice the iterations), after the table above.',
       rows: [
         row('no cache (baseline)', 'localNoCache', 'localNoCache'),
         row('cache miss (+store)', 'localMiss', 'localNoCache'),

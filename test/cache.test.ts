@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { encodeEntry, toStoredAnswer } from '../src/cache/cache-entry.js';
+import { encodeEntry, makeEntry } from '../src/cache/cache-entry.js';
 import type { CacheStore } from '../src/cache/cache-store.js';
 import type { CacheEvent } from '../src/client/event-types.js';
 import type { CacheConfigInput } from '../src/config/cache-config-schema.js';
@@ -146,6 +146,30 @@ describe('response cache (memory)', () => {
     clock.advance(31_000);
     expect((await ai.chatCompletion(userMessage('timed'))).cached).toBeUndefined();
     expect(sim.chatCalls).toBe(3);
+  });
+
+  it('the memory store keeps its own copy: changing a response never changes a later hit', async () => {
+    const { ai, sim } = await cached();
+    const call = {
+      id: 'call_1',
+      type: 'function' as const,
+      function: { name: 'lookup', arguments: '{"q":1}' },
+    };
+    sim.setDefault(fault.ok({ content: 'original', toolCalls: [call] }));
+    const miss = await ai.chatCompletion(userMessage('mutate'));
+    miss.content = 'changed by the caller';
+    miss.usage.totalTokens = -1;
+    miss.toolCalls![0]!.function.arguments = 'changed';
+    const hit = await ai.chatCompletion(userMessage('mutate'));
+    expect(hit).toMatchObject({ cached: true, content: 'original' });
+    expect(hit.usage.totalTokens).toBeGreaterThan(0);
+    expect(hit.toolCalls![0]!.function.arguments).toBe('{"q":1}');
+    hit.usage.totalTokens = -2;
+    hit.toolCalls![0]!.function.name = 'changed';
+    const again = await ai.chatCompletion(userMessage('mutate'));
+    expect(again.usage.totalTokens).toBeGreaterThan(0);
+    expect(again.toolCalls![0]!.function.name).toBe('lookup');
+    expect(sim.chatCalls).toBe(1);
   });
 
   it('C10: an error is never cached', async () => {
@@ -445,7 +469,8 @@ describe('response cache (memory)', () => {
     const response = await ai.chatCompletion(userMessage('payload'), { gatewayKeyId: 'key-1234' });
     const [[key, value]] = [...values.entries()] as [[string, string]];
     expect(key.startsWith('key-1234:')).toBe(true);
-    expect(value).toBe(encodeEntry(toStoredAnswer(response), JSON.parse(value).at, 300_000));
+    const at = (JSON.parse(value) as { at: number }).at;
+    expect(value).toBe(encodeEntry(makeEntry(response, at, 300_000)));
     expect(value).not.toContain(response.correlationId);
     expect(value).not.toContain('attempts');
     expect(value).not.toMatch(/canary|sk-|Bearer/i);

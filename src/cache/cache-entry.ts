@@ -46,25 +46,57 @@ const entrySchema = z.object({
 export type StoredAnswer = z.infer<typeof storedAnswerSchema>;
 export type CacheEntry = z.infer<typeof entrySchema>;
 
-/** The stored part of a response (attempts, latency, correlation id and cost are per request). */
-export function toStoredAnswer(response: ChatResponse): StoredAnswer {
-  return {
+type ToolCall = NonNullable<StoredAnswer['toolCalls']>[number];
+const copyToolCall = (call: ToolCall): ToolCall => ({
+  id: call.id,
+  type: call.type,
+  function: { name: call.function.name, arguments: call.function.arguments },
+});
+
+/**
+ * A deep copy of JSON-like data (what provider metadata is: it is stored as JSON in Redis).
+ * Several times cheaper than `structuredClone` for the few small fields it usually holds.
+ */
+function copyJson(value: unknown): unknown {
+  if (value === null || typeof value !== 'object') return value;
+  if (Array.isArray(value)) return value.map(copyJson);
+  const copy: Record<string, unknown> = {};
+  for (const key of Object.keys(value))
+    copy[key] = copyJson((value as Record<string, unknown>)[key]);
+  return copy;
+}
+
+/**
+ * The stored part of a response (attempts, latency, correlation id and cost are per request), or
+ * a response's own copy of a stored answer: nothing mutable is shared either way, so neither the
+ * caller of a miss nor the caller of a hit can change what the cache holds.
+ */
+export function toStoredAnswer(response: ChatResponse | StoredAnswer): StoredAnswer {
+  const answer: StoredAnswer = {
     id: response.id,
     created: response.created,
     model: response.model,
     provider: response.provider,
     content: response.content,
-    ...(response.toolCalls ? { toolCalls: response.toolCalls } : {}),
     finishReason: response.finishReason,
-    usage: response.usage,
-    ...(response.requestId !== undefined ? { requestId: response.requestId } : {}),
-    ...(response.providerMetadata ? { providerMetadata: response.providerMetadata } : {}),
+    usage: { ...response.usage },
   };
+  if (response.toolCalls) answer.toolCalls = response.toolCalls.map(copyToolCall);
+  if (response.requestId !== undefined) answer.requestId = response.requestId;
+  if (response.providerMetadata) {
+    answer.providerMetadata = copyJson(response.providerMetadata) as Record<string, unknown>;
+  }
+  return answer;
 }
 
-/** The stored form of an entry: `{ v, at, exp, answer }` as JSON. */
-export function encodeEntry(answer: StoredAnswer, at: number, ttlMs: number): string {
-  return `{"v":${CACHE_ENTRY_VERSION},"at":${at},"exp":${at + ttlMs},"answer":${JSON.stringify(answer)}}`;
+/** An entry of an answer stored at `at` for `ttlMs`. */
+export function makeEntry(response: ChatResponse, at: number, ttlMs: number): CacheEntry {
+  return { v: CACHE_ENTRY_VERSION, at, exp: at + ttlMs, answer: toStoredAnswer(response) };
+}
+
+/** The stored form of an entry in a string store: `{ v, at, exp, answer }` as JSON. */
+export function encodeEntry(entry: CacheEntry): string {
+  return JSON.stringify(entry);
 }
 
 /** A stored value, or undefined when it is not JSON, of another format, or malformed. */
@@ -79,11 +111,11 @@ export function decodeEntry(raw: string): CacheEntry | undefined {
   return parsed.success ? parsed.data : undefined;
 }
 
-/** A fresh response for this request from a stored answer: no attempts, `cached: true`. */
+/** A fresh response for this request from a stored answer: its own copy, no attempts, `cached: true`. */
 export function toCachedResponse(
-  answer: StoredAnswer,
+  answer: StoredAnswer | ChatResponse,
   correlationId: string,
   latencyMs: number,
 ): ChatResponse {
-  return { ...answer, attempts: [], latencyMs, correlationId, cached: true };
+  return { ...toStoredAnswer(answer), attempts: [], latencyMs, correlationId, cached: true };
 }

@@ -10,21 +10,15 @@ import { sleep } from '../internal/sleep.js';
 import type { FinishReason } from '../types/finish-reason.js';
 import type { ChatRequest } from '../types/request.js';
 import type { ChatResponse } from '../types/response.js';
-import {
-  decodeEntry,
-  encodeEntry,
-  toCachedResponse,
-  toStoredAnswer,
-  type StoredAnswer,
-} from './cache-entry.js';
+import { makeEntry, toCachedResponse, type StoredAnswer } from './cache-entry.js';
 import { cacheHintOf, type CacheOutcome } from './cache-hints.js';
 import { cacheKey } from './cache-key.js';
-import type { CacheStore } from './cache-store.js';
+import type { EntryRead, EntryStore, EntryWrite } from './entry-store.js';
 import { SingleFlight, type Flight, type FlightResult } from './single-flight.js';
 
 export interface CacheMiddlewareOptions {
-  /** Where entries live; a promise while a backend loads (requests made before it are misses). */
-  store: CacheStore | Promise<CacheStore>;
+  /** Where entries live; a promise while a backend loads (requests made before it wait for it). */
+  store: EntryStore | Promise<EntryStore>;
   /** Default lifetime of an entry. */
   ttlMs: number;
   /** `key`: entries keyed by the gateway key id too, and requests with `user` never cached. */
@@ -35,8 +29,6 @@ export interface CacheMiddlewareOptions {
   providers?: readonly string[] | undefined;
   /** Finish reasons whose answers are stored. */
   finishReasons: readonly FinishReason[];
-  /** Larger serialized answers are not stored. */
-  maxValueBytes: number;
   /** Single-flight for identical concurrent requests (in this process, and through the store's lock). */
   coalesce: boolean;
   /** Most time a follower waits for a leader; also the lifetime of a cross-process lock. */
@@ -96,8 +88,8 @@ export function cacheMiddleware(options: CacheMiddlewareOptions): CacheMiddlewar
 
 class ResponseCache implements CacheMiddleware {
   readonly name = 'cache';
-  private store: CacheStore | undefined;
-  private readonly loading: Promise<CacheStore | undefined> | undefined;
+  private store: EntryStore | undefined;
+  private readonly loading: Promise<EntryStore | undefined> | undefined;
   private readonly flights = new SingleFlight();
   private readonly counters: CacheStats = {
     hits: 0,
@@ -148,7 +140,7 @@ class ResponseCache implements CacheMiddleware {
     await store?.close();
   }
 
-  async wrapChat(args: {
+  wrapChat(args: {
     next: (request: ChatRequest) => Promise<ChatResponse>;
     request: ChatRequest;
     ctx: RequestContext;
@@ -160,24 +152,45 @@ class ResponseCache implements CacheMiddleware {
       return next(request);
     }
     const started = performance.now();
+    const call = (): Promise<ChatResponse> => next(request);
+    // With a synchronous store (memory) a hit or a miss that leads costs no turn of the event loop.
+    const found = this.read(plan, ctx);
+    if (found instanceof Promise) return this.chatLoop(plan, ctx, call, started, found);
+    if (found) return Promise.resolve(this.hit(ctx, found, started, false));
+    const flight = this.options.coalesce ? this.flights.join(plan.key) : undefined;
+    if (!flight || flight.leader) return this.leadChat(plan, flight, call, ctx, started);
+    return this.chatLoop(plan, ctx, call, started, undefined, flight.result);
+  }
+
+  /**
+   * The rest of a plain request after a read that must be awaited, or as a follower: a hit,
+   * the leader's shared answer or failure, or (after a wait that timed out or a leader that gave
+   * up for its own reasons) another look and maybe the lead.
+   */
+  private async chatLoop(
+    plan: Extract<Plan, { use: true }>,
+    ctx: RequestContext,
+    call: () => Promise<ChatResponse>,
+    started: number,
+    reading: Promise<StoredAnswer | undefined> | undefined,
+    following?: Promise<FlightResult>,
+  ): Promise<ChatResponse> {
+    let waiting = following;
     for (;;) {
-      const found = this.read(plan, ctx);
-      const stored = found instanceof Promise ? await found : found;
-      if (stored) return this.hit(ctx, stored, started, false);
-      const flight: Flight | undefined = this.options.coalesce
-        ? this.flights.join(plan.key)
-        : undefined;
-      if (!flight || flight.leader) {
-        return this.leadChat(plan, flight, () => next(request), ctx, started);
+      if (!waiting) {
+        const found = reading ?? this.read(plan, ctx);
+        reading = undefined;
+        const stored = found instanceof Promise ? await found : found;
+        if (stored) return this.hit(ctx, stored, started, false);
+        const flight = this.options.coalesce ? this.flights.join(plan.key) : undefined;
+        if (!flight || flight.leader) return this.leadChat(plan, flight, call, ctx, started);
+        waiting = flight.result;
       }
-      const result = await this.follow(flight.result, ctx);
-      if (result.kind === 'answer') {
-        return this.hit(ctx, toStoredAnswer(result.response), started, true);
-      }
+      const result = await this.follow(waiting, ctx);
+      waiting = undefined;
+      if (result.kind === 'answer') return this.hit(ctx, result.response, started, true);
       if (result.kind === 'failed') throw result.error;
-      if (result.kind === 'timeout') {
-        return this.leadChat(plan, undefined, () => next(request), ctx, started);
-      }
+      if (result.kind === 'timeout') return this.leadChat(plan, undefined, call, ctx, started);
       // 'retry': the leader's call ended for its own reasons; look again, maybe lead.
     }
   }
@@ -210,8 +223,7 @@ class ResponseCache implements CacheMiddleware {
         }
         const result = await this.follow(flight.result, ctx);
         if (result.kind === 'answer') {
-          const answer = toStoredAnswer(result.response);
-          return ChatStream.fromResponse(this.hit(ctx, answer, started, true));
+          return ChatStream.fromResponse(this.hit(ctx, result.response, started, true));
         }
         if (result.kind === 'failed') throw result.error;
         if (result.kind === 'timeout') {
@@ -239,7 +251,7 @@ class ResponseCache implements CacheMiddleware {
   }
 
   /** A leader's plain call: the cross-process lock first (Redis), then the call, then the store. */
-  private async leadChat(
+  private leadChat(
     plan: Extract<Plan, { use: true }>,
     flight: Flight | undefined,
     call: () => Promise<ChatResponse>,
@@ -247,20 +259,40 @@ class ResponseCache implements CacheMiddleware {
     started: number,
   ): Promise<ChatResponse> {
     const taken = this.takeLead(plan, flight, ctx);
-    const lead = taken instanceof Promise ? await taken : taken;
-    if ('answer' in lead) return { ...lead.answer, latencyMs: performance.now() - started };
+    if (taken instanceof Promise) {
+      return taken.then((lead) => this.callAsLeader(lead, plan, flight, call, ctx, started));
+    }
+    return this.callAsLeader(taken, plan, flight, call, ctx, started);
+  }
+
+  private callAsLeader(
+    lead: Lead,
+    plan: Extract<Plan, { use: true }>,
+    flight: Flight | undefined,
+    call: () => Promise<ChatResponse>,
+    ctx: RequestContext,
+    started: number,
+  ): Promise<ChatResponse> {
+    if ('answer' in lead) {
+      return Promise.resolve({ ...lead.answer, latencyMs: performance.now() - started });
+    }
     const { settle, release } = lead;
-    let response: ChatResponse;
-    try {
-      response = await call();
-    } catch (error) {
+    const failed = (error: unknown): never => {
       settle?.(this.failure(error, ctx));
       void this.unlock(release);
       throw error;
+    };
+    let pending: Promise<ChatResponse>;
+    try {
+      pending = call();
+    } catch (error) {
+      pending = Promise.reject(error);
     }
-    settle?.({ kind: 'answer', response });
-    this.keep(plan, response, ctx, flight, release);
-    return response;
+    return pending.then((response) => {
+      settle?.({ kind: 'answer', response });
+      this.keep(plan, response, ctx, flight, release);
+      return response;
+    }, failed);
   }
 
   /** A leader's stream: stored once it completed; followers get its final response. */
@@ -440,35 +472,35 @@ class ResponseCache implements CacheMiddleware {
     if (!store) {
       return this.loading?.then((loaded) => (loaded ? this.read(plan, ctx) : undefined));
     }
-    let raw: string | undefined | Promise<string | undefined>;
+    let found: EntryRead | Promise<EntryRead>;
     try {
-      raw = store.get(plan.key);
+      found = store.get(plan.key);
     } catch (error) {
       this.fault(error, ctx);
       return undefined;
     }
-    if (raw instanceof Promise) {
-      return raw.then(
-        (value) => this.decode(value, plan, ctx, store),
+    if (found instanceof Promise) {
+      return found.then(
+        (entry) => this.fresh(entry, plan, ctx, store),
         (error: unknown) => {
           this.fault(error, ctx);
           return undefined;
         },
       );
     }
-    return this.decode(raw, plan, ctx, store);
+    return this.fresh(found, plan, ctx, store);
   }
 
-  private decode(
-    raw: string | undefined | null,
+  /** The answer of a read entry, unless there is none, it is unreadable, or it is stale. */
+  private fresh(
+    entry: EntryRead,
     plan: Extract<Plan, { use: true }>,
     ctx: RequestContext,
-    store: CacheStore,
+    store: EntryStore,
   ): StoredAnswer | undefined {
     if (this.degraded) this.healthy();
-    if (raw === undefined || raw === null) return undefined;
-    const entry = decodeEntry(raw);
-    if (!entry) {
+    if (entry === undefined) return undefined;
+    if (entry === 'corrupt') {
       this.counters.corrupt += 1;
       ctx.logger.debug({ backend: store.backend }, 'cache: unreadable entry ignored (a miss)');
       return undefined;
@@ -480,8 +512,9 @@ class ResponseCache implements CacheMiddleware {
   }
 
   /**
-   * Stores an answer when it may be: complete, clean, of a listed provider, not too large.
-   * Synchronous with a synchronous store; never throws (a fault is counted and logged).
+   * Stores an answer when it may be: complete, clean, of a listed provider, not too large (the
+   * store measures it). Synchronous with a synchronous store; never throws (a fault is counted
+   * and logged).
    */
   private save(
     plan: Extract<Plan, { use: true }>,
@@ -492,43 +525,41 @@ class ResponseCache implements CacheMiddleware {
     if (!store || response.cached) return undefined;
     if (!this.finishReasons.has(response.finishReason)) return undefined;
     if (this.providers && !this.providers.has(response.provider)) return undefined;
-    const value = encodeEntry(toStoredAnswer(response), this.options.clock.now(), plan.ttlMs);
-    const max = this.options.maxValueBytes;
-    // UTF-8 takes at most 3 bytes per UTF-16 unit: measure only when it could be over.
-    if (value.length > max || (value.length * 3 > max && Buffer.byteLength(value) > max)) {
-      this.counters.oversized += 1;
-      ctx.logger.debug(
-        { bytes: Buffer.byteLength(value), maxValueBytes: max },
-        'cache: answer larger than cache.maxValueBytes, not stored',
-      );
-      return undefined;
-    }
-    let written: void | Promise<void>;
+    const entry = makeEntry(response, this.options.clock.now(), plan.ttlMs);
+    let written: EntryWrite | Promise<EntryWrite>;
     try {
-      written = store.set(plan.key, value, plan.ttlMs);
+      written = store.set(plan.key, entry, plan.ttlMs);
     } catch (error) {
       this.fault(error, ctx);
       return undefined;
     }
     if (written instanceof Promise) {
       return written.then(
-        () => this.stored(ctx),
+        (outcome) => this.stored(ctx, outcome),
         (error: unknown) => this.fault(error, ctx),
       );
     }
-    this.stored(ctx);
+    this.stored(ctx, written);
     return undefined;
   }
 
-  private stored(ctx: RequestContext): void {
+  private stored(ctx: RequestContext, outcome: EntryWrite): void {
     if (this.degraded) this.healthy();
+    if (outcome) {
+      this.counters.oversized += 1;
+      ctx.logger.debug(
+        { bytes: outcome.oversized },
+        'cache: answer larger than cache.maxValueBytes, not stored',
+      );
+      return;
+    }
     this.counters.stores += 1;
     this.emit(ctx, 'store');
   }
 
   private hit(
     ctx: RequestContext,
-    answer: StoredAnswer,
+    answer: StoredAnswer | ChatResponse,
     started: number,
     coalesced: boolean,
   ): ChatResponse {
@@ -538,7 +569,11 @@ class ResponseCache implements CacheMiddleware {
   }
 
   /** Counts and reports a hit, and makes this request's response of the stored answer. */
-  private served(ctx: RequestContext, answer: StoredAnswer, coalesced: boolean): ChatResponse {
+  private served(
+    ctx: RequestContext,
+    answer: StoredAnswer | ChatResponse,
+    coalesced: boolean,
+  ): ChatResponse {
     this.counters.hits += 1;
     if (coalesced) this.counters.coalesced += 1;
     this.tell(ctx, 'hit');

@@ -6,6 +6,7 @@ import type { Clock } from '../internal/clock.js';
 import type { Logger } from '../internal/logger.js';
 import { cacheMiddleware, type CacheMiddleware } from './cache-middleware.js';
 import type { CacheStore } from './cache-store.js';
+import { jsonEntries, type EntryStore } from './entry-store.js';
 import { MemoryCacheStore } from './memory-cache-store.js';
 import type { RedisCacheStore as RedisCacheStoreClass } from './redis/redis-cache-store.js';
 
@@ -23,15 +24,17 @@ export function createCache(
 ): CacheMiddleware | undefined {
   const cache = config.cache;
   if (!cache?.enabled) return undefined;
-  const store =
-    deps.store ??
-    (cache.backend === 'memory'
+  const { maxValueBytes } = cache;
+  const store = deps.store
+    ? jsonEntries(deps.store, maxValueBytes)
+    : cache.backend === 'memory'
       ? new MemoryCacheStore({
           maxEntries: cache.maxEntries,
           maxBytes: cache.maxBytes,
+          maxValueBytes,
           clock: deps.clock,
         })
-      : loadRedisCacheStore(redisConnectionOf(config), cache.maxValueBytes));
+      : loadRedisCacheStore(redisConnectionOf(config), maxValueBytes);
   return cacheMiddleware({
     store,
     ttlMs: cache.ttlMs,
@@ -39,7 +42,6 @@ export function createCache(
     routes: cache.routes,
     providers: cache.providers,
     finishReasons: cache.finishReasons,
-    maxValueBytes: cache.maxValueBytes,
     coalesce: cache.coalesce,
     coalesceTimeoutMs: cache.coalesceTimeoutMs,
     clock: deps.clock,
@@ -59,7 +61,7 @@ function redisConnectionOf(config: Pick<FlexiAIConfig, 'cache' | 'sync'>): Redis
 async function loadRedisCacheStore(
   redis: RedisSyncConfig,
   maxValueBytes: number,
-): Promise<CacheStore> {
+): Promise<EntryStore> {
   let RedisCacheStore: typeof RedisCacheStoreClass;
   try {
     ({ RedisCacheStore } = await import('./redis/index.js'));
@@ -71,5 +73,5 @@ async function loadRedisCacheStore(
   }
   const store = new RedisCacheStore({ redis, maxValueBytes });
   await store.ready();
-  return store;
+  return jsonEntries(store, maxValueBytes);
 }

@@ -8,5 +8,6 @@ export {
   type CacheStats,
 } from './cache-middleware.js';
 export type { CacheStore } from './cache-store.js';
+export { jsonEntries, type EntryRead, type EntryStore, type EntryWrite } from './entry-store.js';
 export { createCache } from './create-cache.js';
 export { MemoryCacheStore, type MemoryCacheStoreOptions } from './memory-cache-store.js';

@@ -1,33 +1,55 @@
 import { LRUCache } from 'lru-cache';
 import type { Clock } from '../internal/clock.js';
-import type { CacheStore } from './cache-store.js';
+import type { CacheEntry, StoredAnswer } from './cache-entry.js';
+import type { EntryRead, EntryStore, EntryWrite } from './entry-store.js';
 
 export interface MemoryCacheStoreOptions {
   /** Most entries kept; the least recently used go first. */
   maxEntries: number;
-  /** Most bytes of stored answers kept (their serialized length). */
+  /** Most bytes of answers kept (the approximate size of each as JSON). */
   maxBytes: number;
+  /** Larger answers are not stored. */
+  maxValueBytes: number;
   /** Time source of expiry (the client's clock). */
   clock: Clock;
 }
 
-/** An in-process LRU bounded by entries and bytes, with per-entry TTLs on the client's clock. */
-export class MemoryCacheStore implements CacheStore {
-  readonly backend = 'memory' as const;
-  private readonly lru: LRUCache<string, string>;
+/** What an entry's JSON would take besides its strings: field names, numbers, quotes. */
+const ENTRY_OVERHEAD = 240;
+const TOOL_CALL_OVERHEAD = 60;
 
-  constructor(options: MemoryCacheStoreOptions) {
-    const { clock } = options;
-    this.lru = new LRUCache<string, string>({
+/**
+ * An entry's size as the store counts it: its strings' lengths plus a fixed overhead, about the
+ * length of its JSON form (what a Redis store would hold), without making that JSON.
+ */
+export function approximateSize(answer: StoredAnswer): number {
+  let size = ENTRY_OVERHEAD + answer.id.length + answer.model.length + answer.provider.length;
+  if (answer.content !== null) size += answer.content.length;
+  if (answer.requestId !== undefined) size += answer.requestId.length;
+  if (answer.toolCalls) {
+    for (const call of answer.toolCalls) {
+      size += TOOL_CALL_OVERHEAD + call.id.length + call.function.name.length;
+      size += call.function.arguments.length;
+    }
+  }
+  if (answer.providerMetadata) size += JSON.stringify(answer.providerMetadata).length;
+  return size;
+}
+
+/**
+ * An in-process LRU of entries, kept as objects (a miss stores one without serializing, a hit reads
+ * it without parsing), bounded by entries and by approximate bytes. Expiry is the entry's own
+ * `exp` on the client's clock: a stale entry is dropped when read, or evicted as least recent.
+ */
+export class MemoryCacheStore implements EntryStore {
+  readonly backend = 'memory' as const;
+  private readonly lru: LRUCache<string, CacheEntry>;
+
+  constructor(private readonly options: MemoryCacheStoreOptions) {
+    this.lru = new LRUCache<string, CacheEntry>({
       max: options.maxEntries,
       maxSize: options.maxBytes,
-      // The cache checks each value against maxValueBytes (<= maxBytes) before storing it.
-      sizeCalculation: (value) => Math.max(1, value.length),
-      perf: { now: () => clock.now() },
-      ttlAutopurge: false,
-      ttlResolution: 0,
-      // Without this, an expired entry would also count as recently checked on every get.
-      updateAgeOnGet: false,
+      sizeCalculation: (entry) => approximateSize(entry.answer),
     });
   }
 
@@ -35,12 +57,20 @@ export class MemoryCacheStore implements CacheStore {
     return this.lru.size;
   }
 
-  get(key: string): string | undefined {
-    return this.lru.get(key);
+  get(key: string): EntryRead {
+    const entry = this.lru.get(key);
+    if (entry && entry.exp <= this.options.clock.now()) {
+      this.lru.delete(key);
+      return undefined;
+    }
+    return entry;
   }
 
-  set(key: string, value: string, ttlMs: number): void {
-    this.lru.set(key, value, { ttl: ttlMs });
+  set(key: string, entry: CacheEntry): EntryWrite {
+    const size = approximateSize(entry.answer);
+    if (size > this.options.maxValueBytes) return { oversized: size };
+    this.lru.set(key, entry, { size });
+    return undefined;
   }
 
   async close(): Promise<void> {
