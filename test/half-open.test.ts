@@ -45,6 +45,7 @@ describe('half-open probing over real HTTP (fake clock)', () => {
    * (which decides the probe is A's half-open gate, before any I/O); the other tests send them
    * to B's simulator over HTTP.
    */
+  // `providerTimeoutMs` is A's only: B must answer however busy the machine is.
   const make = async (halfOpenMaxCalls = 1, providerTimeoutMs?: number, inProcessB = false) => {
     clock = new FakeClock();
     fleet = await createFleet(
@@ -54,7 +55,7 @@ describe('half-open probing over real HTTP (fake clock)', () => {
         providers: c.providers.map((p, i) =>
           inProcessB && i === 1
             ? { name: 'b', type: 'instant', model: 'model-b' }
-            : providerTimeoutMs
+            : providerTimeoutMs && i === 0
               ? { ...p, timeoutMs: providerTimeoutMs }
               : p,
         ),

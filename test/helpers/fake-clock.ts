@@ -1,3 +1,4 @@
+import { setImmediate as realSetImmediate } from 'node:timers';
 import type { Clock } from '../../src/internal/clock.js';
 
 interface Timer {
@@ -80,7 +81,12 @@ export class FakeClock implements Clock {
   }
 }
 
-/** Lets pending promise continuations run (several turns, for chains of awaits). */
-async function flush(): Promise<void> {
-  for (let i = 0; i < 20; i += 1) await Promise.resolve();
+/**
+ * Lets every pending promise continuation run, however long its chain of awaits: a macrotask turn
+ * comes only once the microtask queue is empty. (A fixed number of microtask turns made tests
+ * depend on how many awaits the code under test happens to take.) node:timers' own setImmediate,
+ * so a test that also fakes the global timers still flushes.
+ */
+function flush(): Promise<void> {
+  return new Promise((resolve) => realSetImmediate(resolve));
 }
