@@ -116,10 +116,17 @@ export class ProviderFleet {
     }
   }
 
-  /** The adapters of `previous` this fleet no longer uses: close them once their calls have ended. */
-  retiredFrom(previous: ProviderFleet): Provider[] {
-    const inUse = new Set(this.slots.map((s) => s.provider));
-    return previous.slots.map((s) => s.provider).filter((p) => !inUse.has(p));
+  /**
+   * What of `previous` this fleet no longer uses, to close once its calls have ended: adapters,
+   * and limiters (a replaced limiter stops listening to the breaker this fleet kept).
+   */
+  retiredFrom(previous: ProviderFleet): { close(): Promise<void> }[] {
+    const providers = new Set(this.slots.map((s) => s.provider));
+    const limiters = new Set(this.slots.map((s) => s.limiter));
+    return [
+      ...previous.slots.map((s) => s.provider).filter((p) => !providers.has(p)),
+      ...previous.slots.map((s) => s.limiter).filter((l) => !limiters.has(l)),
+    ];
   }
 
   /**

@@ -42,6 +42,15 @@ describe('ProviderLimiter', () => {
   beforeEach(() => vi.useFakeTimers());
   afterEach(() => vi.useRealTimers());
 
+  it('once closed (replaced by a reload), it no longer follows the breaker it shared', async () => {
+    const s = setup();
+    await s.limiter.close();
+    await openAndRecover(s);
+    // A limiter still subscribed would have begun its ramp (limit 1) at the close.
+    expect(s.limiter.slowStart?.active).toBe(false);
+    expect(s.limiter.gate.limit).toBe(4);
+  });
+
   it('ramps up after the circuit closes instead of releasing the backlog at once', async () => {
     const s = setup();
     await openAndRecover(s);

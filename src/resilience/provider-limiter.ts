@@ -16,6 +16,7 @@ export interface ProviderLimiterOptions extends AdmissionLimits {
 export class ProviderLimiter {
   readonly gate: AdmissionGate;
   readonly slowStart: SlowStart | undefined;
+  private readonly unsubscribe: (() => void) | undefined;
 
   constructor(breaker: CircuitBreaker, options: ProviderLimiterOptions) {
     this.gate = new AdmissionGate(options, breaker.name);
@@ -26,7 +27,7 @@ export class ProviderLimiter {
       });
       this.slowStart = slowStart;
       this.gate.setWindow(() => slowStart.window);
-      breaker.onStateChange((event) => {
+      this.unsubscribe = breaker.onStateChange((event) => {
         if (event.to === 'closed' && event.from !== 'closed' && event.reason !== 'reset') {
           slowStart.begin();
         } else if (event.to !== 'closed' || event.reason === 'reset') {
@@ -35,6 +36,14 @@ export class ProviderLimiter {
         }
       });
     }
+  }
+
+  /**
+   * Stops following the breaker's state (a reload replaced this limiter on a breaker it kept);
+   * the calls it admitted are over by then.
+   */
+  async close(): Promise<void> {
+    this.unsubscribe?.();
   }
 
   /**
