@@ -126,8 +126,29 @@ describe('gateway shutdown at its deadline (in-process)', () => {
     await gateway.close();
     const [streamed, answered] = await Promise.all([stream, plain]);
     expect(streamed.status).toBe(200);
-    expect(streamed.body).toContain('shutting_down');
     expect(streamed.body).not.toContain('response.completed');
+    // Ended in the Responses stream's own format (an `error` event, then `response.failed`,
+    // numbered on from the events before), not with chat's `data: { error }`.
+    const frames = streamed.body
+      .split('\n\n')
+      .filter((frame) => frame.startsWith('event: '))
+      .map((frame) => {
+        const [eventLine, dataLine] = frame.split('\n') as [string, string];
+        return {
+          event: eventLine.slice(7),
+          data: JSON.parse(dataLine.slice(6)) as Record<string, unknown>,
+        };
+      });
+    const last = frames.slice(-2);
+    expect(last.map((f) => f.event)).toEqual(['error', 'response.failed']);
+    expect(last[0]?.data).toMatchObject({ type: 'error', code: 'shutting_down' });
+    expect(last[1]?.data).toMatchObject({
+      type: 'response.failed',
+      response: { status: 'failed', error: { code: 'shutting_down' } },
+    });
+    const sequence = frames.map((f) => f.data.sequence_number);
+    expect(sequence).toEqual(sequence.map((_, i) => i));
+    expect(streamed.body).not.toMatch(/^data: \{"error"/m);
     expect(answered.status).toBe(503);
     expect(signals).toHaveLength(2);
     expect(signals.every((signal) => signal.aborted)).toBe(true);

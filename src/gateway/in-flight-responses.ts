@@ -1,16 +1,25 @@
 import type { Server, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { ClientClosedError } from '../errors/client-closed-error.js';
-import { mapErrorToHttp } from './map-error-to-http.js';
+import { mapErrorToHttp, type HttpError } from './map-error-to-http.js';
 
-/** Responses that are SSE streams (marked by SseWriter.start). */
-const sseResponses = new WeakSet<ServerResponse>();
+/**
+ * The last frames of an SSE stream cut by a shutdown, in the stream's own format, for the error in
+ * OpenAI's shape. Chat completions: one `data:` event `{ error }` of type `stream_interrupted`.
+ */
+export type SseCutFrames = (error: HttpError['body']['error']) => string;
+
+const chatCut: SseCutFrames = (error) =>
+  `data: ${JSON.stringify({ error: { ...error, type: 'stream_interrupted' } })}\n\n`;
+
+/** Responses that are SSE streams (marked by SseWriter.start), with how to end each. */
+const sseResponses = new WeakMap<ServerResponse, SseCutFrames>();
 /** How to abort the upstream work of a response (registered by the routes). */
 const aborts = new WeakMap<ServerResponse, () => void>();
 
 /** Marks a response as an SSE stream, so a shutdown ends it with an SSE error event. */
-export function markSse(res: ServerResponse): void {
-  sseResponses.add(res);
+export function markSse(res: ServerResponse, cutFrames: SseCutFrames = chatCut): void {
+  sseResponses.set(res, cutFrames);
 }
 
 /** Registers how to abort the upstream call behind a response when a shutdown cuts it. */
@@ -92,11 +101,10 @@ export class InFlightResponses {
   private cut(res: ServerResponse): void {
     const { status, body } = mapErrorToHttp(new ClientClosedError());
     if (!res.writableEnded && !res.destroyed) {
-      if (sseResponses.has(res)) {
-        // As after any failure past the first byte: an explicit error event, never a clean [DONE].
-        res.end(
-          `data: ${JSON.stringify({ error: { ...body.error, type: 'stream_interrupted' } })}\n\n`,
-        );
+      const cutFrames = sseResponses.get(res);
+      if (cutFrames) {
+        // As after any failure past the first byte: an explicit error event, never a clean end.
+        res.end(cutFrames(body.error));
       } else if (!res.headersSent) {
         res.writeHead(status, { 'content-type': 'application/json', connection: 'close' });
         res.end(JSON.stringify(body));

@@ -1,5 +1,9 @@
 import type { ServerResponse } from 'node:http';
-import { markSse } from './in-flight-responses.js';
+import { markSse, type SseCutFrames } from './in-flight-responses.js';
+
+/** One SSE event: `data:` lines, named by an `event:` line when `event` is given. */
+export const sseFrame = (data: string, event?: string): string =>
+  event === undefined ? `data: ${data}\n\n` : `event: ${event}\ndata: ${data}\n\n`;
 
 /**
  * Writes Server-Sent Events to a response: the one place SSE is written. Honours backpressure,
@@ -12,8 +16,9 @@ export class SseWriter {
     return this.res.destroyed || this.res.writableEnded;
   }
 
-  start(status: number, headers: Record<string, string>): void {
-    markSse(this.res);
+  /** Sends the headers; `cutFrames` ends the stream if a shutdown cuts it (chat's error event by default). */
+  start(status: number, headers: Record<string, string>, cutFrames?: SseCutFrames): void {
+    markSse(this.res, cutFrames);
     this.res.writeHead(status, {
       'content-type': 'text/event-stream; charset=utf-8',
       'cache-control': 'no-cache',
@@ -25,9 +30,7 @@ export class SseWriter {
 
   /** Sends one `data:` event (named when `event` is given); resolves when the socket can take more. */
   async send(data: string, event?: string): Promise<void> {
-    await this.write(
-      event === undefined ? `data: ${data}\n\n` : `event: ${event}\ndata: ${data}\n\n`,
-    );
+    await this.write(sseFrame(data, event));
   }
 
   /** Sends an SSE comment line (`: text`), which event parsers ignore. */

@@ -13,7 +13,7 @@ import {
   type OpenAIResponsesRequest,
 } from '../openai-responses-request-schema.js';
 import { abortWhenUndeliverable } from '../in-flight-responses.js';
-import { SseWriter } from '../sse-writer.js';
+import { sseFrame, SseWriter } from '../sse-writer.js';
 import { attemptHeaders } from './chat-completions.js';
 import { requestKeyId } from '../request-key-id.js';
 
@@ -86,11 +86,19 @@ async function streamResponse(
     const committed = stream.committed;
     if (committed && writer.model === (body.model ?? 'default')) writer.model = committed.model;
     reply.hijack();
-    sse.start(200, {
-      ...attemptHeaders(committed?.provider, committed?.attempts ?? []),
-      ...droppedParamsHeader(dropped, RESPONSES_NAMES),
-      'x-request-id': request.id,
-    });
+    sse.start(
+      200,
+      {
+        ...attemptHeaders(committed?.provider, committed?.attempts ?? []),
+        ...droppedParamsHeader(dropped, RESPONSES_NAMES),
+        'x-request-id': request.id,
+      },
+      // Cut by a shutdown: an error event and response.failed, as after any other failure.
+      (error) =>
+        failEvents(writer, error)
+          .map((event) => sseFrame(JSON.stringify(event), event.type))
+          .join(''),
+    );
     await send(writer.start());
   };
   try {
@@ -110,7 +118,15 @@ async function streamResponse(
     if (!started) throw error; // nothing sent yet: an ordinary HTTP error response
     // After output began: an error event and response.failed, never response.completed.
     const { body: errorBody } = mapErrorToHttp(error);
-    await send(writer.fail(errorBody.error.code ?? 'stream_interrupted', errorBody.error.message));
+    await send(failEvents(writer, errorBody.error));
     sse.end();
   }
+}
+
+/** The events that end a responses stream broken after it began: `error`, then `response.failed`. */
+function failEvents(
+  writer: ResponsesEventWriter,
+  error: { code: string | null; message: string },
+): ResponsesEvent[] {
+  return writer.fail(error.code ?? 'stream_interrupted', error.message);
 }
