@@ -149,8 +149,8 @@ describe('mapErrorToHttp: every error class as an HTTP status and OpenAI error J
     });
   });
 
-  it('an upstream caller error (400, 404, 413, 422) passes its status on with the upstream code', () => {
-    for (const status of [400, 404, 413, 422]) {
+  it('an upstream caller error (400, 404, 413, 415, 422) passes its status on with the upstream code', () => {
+    for (const status of [400, 404, 413, 415, 422]) {
       const mapped = mapErrorToHttp(
         new InvalidRequestError('bad', { ...target, status, upstreamCode: 'context_too_long' }),
       );
@@ -162,6 +162,34 @@ describe('mapErrorToHttp: every error class as an HTTP status and OpenAI error J
     }
     const noCode = mapErrorToHttp(new InvalidRequestError('bad', { ...target, status: 400 }));
     expect(noCode.body.error.code).toBe('invalid_request');
+  });
+
+  it("an upstream 401/403 (the gateway's own credentials) or another non-caller 4xx is a 502, never passed on", () => {
+    const cases = [
+      new AuthenticationError('bad upstream key', { ...target, status: 401 }),
+      new AuthenticationError('forbidden', { ...target, status: 403 }),
+      new ProviderError('timeout', { ...target, status: 408 }),
+      new ProviderError('conflict', { ...target, status: 409 }),
+    ];
+    for (const error of cases) {
+      const mapped = mapErrorToHttp(error);
+      expect(mapped.status).toBe(502);
+      expect(mapped.body.error.type).toBe('upstream_error');
+      expectOpenAIShape(mapped.body);
+    }
+  });
+
+  it("an upstream rate limit that ends the request is a 429 with the upstream's Retry-After", () => {
+    const mapped = mapErrorToHttp(
+      new RateLimitError('slow down', { ...target, status: 429, retryAfterMs: 2_500 }),
+    );
+    expect(mapped.status).toBe(429);
+    expect(mapped.body.error.type).toBe('rate_limit_error');
+    expect(mapped.headers['retry-after']).toBe('3');
+    expectOpenAIShape(mapped.body);
+    expect(mapErrorToHttp(new RateLimitError('slow', { ...target, status: 429 })).headers).toEqual(
+      {},
+    );
   });
 
   it('an upstream failure (5xx, no status, timeout, broken stream) is a 502 upstream_error', () => {

@@ -4,6 +4,7 @@ import { ContentFilterError } from '../errors/content-filter-error.js';
 import { FlexiAIError } from '../errors/flexiai-error.js';
 import { OverloadedError } from '../errors/overloaded-error.js';
 import { ProviderError } from '../errors/provider-error.js';
+import { RateLimitError } from '../errors/rate-limit-error.js';
 import { ValidationError } from '../errors/validation-error.js';
 
 export interface HttpError {
@@ -27,6 +28,9 @@ const openAIError = (
   code: string | null,
   param: string | null = null,
 ): HttpError => ({ status, headers: {}, body: openAIErrorBody(message, type, code, param) });
+
+/** Upstream statuses that describe the caller's request, passed on as they are. */
+const CALLER_STATUSES = new Set([400, 404, 413, 415, 422]);
 
 /**
  * The one place that turns an error into an HTTP status and OpenAI's error JSON. Messages are the
@@ -84,10 +88,26 @@ export function mapErrorToHttp(error: unknown): HttpError {
     return openAIError(400, error.message, 'invalid_request_error', 'content_filter');
   }
   if (AllProvidersFailedError.isInstance(error)) return allFailed(error);
+  if (RateLimitError.isInstance(error)) {
+    // The upstream's rate limit reached the caller (a request that ends there): 429, and when to
+    // come back when the upstream said.
+    const result = openAIError(
+      429,
+      error.message,
+      'rate_limit_error',
+      error.upstreamCode ?? error.code,
+    );
+    if (error.retryAfterMs !== undefined) {
+      result.headers['retry-after'] = String(Math.max(1, Math.ceil(error.retryAfterMs / 1000)));
+    }
+    return result;
+  }
   if (ProviderError.isInstance(error)) {
-    // A caller error from the upstream (400/404/413/422): pass its status on.
+    // A caller error from the upstream (400/404/413/415/422) passes its status on. Any other 4xx
+    // (401/403: the gateway's own credentials upstream; 408, 409, ...) is the upstream failing
+    // this gateway, not the caller's doing: a 502, so a client never takes it for its own key.
     const status =
-      error.status !== undefined && error.status >= 400 && error.status < 500 ? error.status : 502;
+      error.status !== undefined && CALLER_STATUSES.has(error.status) ? error.status : 502;
     return openAIError(
       status,
       error.message,
