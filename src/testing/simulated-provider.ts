@@ -112,7 +112,11 @@ export class SimulatedProvider {
 
   async start(): Promise<this> {
     const server = createServer((req, res) => void this.handle(req, res));
-    server.keepAliveTimeout = 5_000;
+    // Idle connections stay open a minute, as the real APIs (behind CDNs) keep them: the client's
+    // pool closes its idle sockets first (after 4 s). With 5 s here, a client whose event loop
+    // lagged by a second (a busy CI machine) reused sockets this server was closing, and its
+    // requests failed with "connection closed by the server".
+    server.keepAliveTimeout = 60_000;
     server.on('connection', (socket) => {
       this.sockets.add(socket);
       this.accepted += 1;
