@@ -31,9 +31,12 @@ export default defineConfig({
         },
       },
     ],
-    // Bundles the CLI from src/ once per run for the tests that spawn `flexiai` (plain node
-    // instead of tsx in every child process).
-    globalSetup: ['./test/helpers/build-cli.global-setup.ts'],
+    // Bundles the CLI and the worker-process fixtures (test/fixtures/) from src/ once per run for
+    // the tests that spawn `flexiai` or fork workers (plain node instead of tsx in every child).
+    globalSetup: [
+      './test/helpers/build-cli.global-setup.ts',
+      './test/helpers/build-fixtures.global-setup.ts',
+    ],
     // Generous: CI runs on a busy 2-core machine where a test that spawns CLI processes through
     // tsx can take a minute. No test relies on a timeout to pass.
     testTimeout: 180_000,

@@ -6,6 +6,7 @@ import {
   type SimulatedProvider,
 } from '../src/testing/simulated-provider.js';
 import { describeRedis, REDIS_URL } from './helpers/describe-redis.js';
+import { startAnswerGate } from './helpers/answer-gate.js';
 import { deleteKeys, uniquePrefix } from './helpers/redis-prefix.js';
 import { startWorkerProcess, type WorkerProcess } from './helpers/worker-processes.js';
 
@@ -18,12 +19,16 @@ describeRedis('Redis state sync across worker processes', () => {
   let workers: WorkerProcess[] = [];
   let prefix = '';
 
-  async function startWorkers(count: number, breaker: Record<string, number>) {
+  async function startWorkers(
+    count: number,
+    breaker: Record<string, number>,
+    urlOfA: string = a.baseURL,
+  ) {
     prefix = uniquePrefix('proc');
     workers = await Promise.all(
       Array.from({ length: count }, (_, i) =>
         startWorkerProcess({
-          SIM_URLS: `${a.baseURL},${b.baseURL}`,
+          SIM_URLS: `${urlOfA},${b.baseURL}`,
           REDIS_URL,
           PREFIX: prefix,
           WORKER_ID: `proc-${i}`,
@@ -77,23 +82,40 @@ describeRedis('Redis state sync across worker processes', () => {
   });
 
   it('C2 (+C3): after the deadline, exactly halfOpenMaxCalls probe reaches A across 4 workers, round after round', async () => {
-    const recoveryTimeoutMs = 1_500;
-    await startWorkers(4, { failureThreshold: 3, recoveryTimeoutMs, halfOpenMaxCalls: 1 });
-    // Still down, and slow: the probe stays in flight (holding the cluster's probe slot) for 3 s,
-    // so every worker's burst meets the half-open circuit, however late a loaded machine runs it;
-    // a burst that met the re-opened circuit after its 1.5 s would rightly send a second probe.
-    a.setDefault(fault.slow(3_000, fault.status(500)));
-    await workers[0]?.burst(3);
-    // Every worker has heard of the open decision (compared by deadline, see openEverywhere).
-    let openUntil = await openEverywhere(0);
-    for (let round = 0; round < 3; round += 1) {
-      await sleep(Math.max(0, openUntil - Date.now()) + 50);
-      const before = a.chatCalls;
-      const bursts = await Promise.all(workers.map((w) => w.burst(50)));
-      const served = bursts.flat();
-      expect(served.filter((p) => p === 'error')).toHaveLength(0);
-      expect(a.chatCalls - before).toBe(1);
-      openUntil = await openEverywhere(openUntil); // re-opened by the failed probe
+    // A is reached through a gate that holds its answers: each round's probe stays in flight
+    // (holding the cluster's probe slot) until every other request of the round has been served,
+    // so every worker's burst meets the half-open circuit however late a loaded machine runs it.
+    // The recovery time can then be short: no request is in flight when the failed probe re-opens.
+    const gate = await startAnswerGate(a.baseURL);
+    try {
+      await startWorkers(
+        4,
+        { failureThreshold: 3, recoveryTimeoutMs: 1_500, halfOpenMaxCalls: 1 },
+        gate.baseURL,
+      );
+      a.setDefault(fault.status(500));
+      await workers[0]?.burst(3);
+      // Every worker has heard of the open decision (compared by deadline, see openEverywhere).
+      let openUntil = await openEverywhere(0);
+      for (let round = 0; round < 3; round += 1) {
+        await sleep(Math.max(0, openUntil - Date.now()) + 50);
+        const [beforeA, beforeB] = [a.chatCalls, b.chatCalls];
+        gate.hold();
+        const bursts = Promise.all(workers.map((w) => w.burst(50)));
+        // All 200 requests have reached an upstream: the probe(s) at A, answers held, the rest at B.
+        await until(
+          async () => a.chatCalls - beforeA + (b.chatCalls - beforeB) >= 200,
+          60_000,
+          'every request of the round at an upstream',
+        );
+        gate.release();
+        const served = (await bursts).flat();
+        expect(served.filter((p) => p === 'error')).toHaveLength(0);
+        expect(a.chatCalls - beforeA).toBe(1);
+        openUntil = await openEverywhere(openUntil); // re-opened by the failed probe
+      }
+    } finally {
+      await gate.close();
     }
   });
 
@@ -106,12 +128,13 @@ describeRedis('Redis state sync across worker processes', () => {
     });
     a.setDefault(fault.status(500));
     await workers[0]?.burst(3);
-    await openEverywhere(0);
+    const openUntil = await openEverywhere(0);
     a.setDefault(fault.hang()); // the probe will never answer
-    await sleep(1_100);
-    const before = a.chatCalls;
-    // The bursts never all end (the probe hangs): wait for the probe to arrive, give the other
-    // workers' requests time to (wrongly) probe too, then count.
+    await sleep(Math.max(0, openUntil - Date.now()) + 50);
+    const [before, beforeB] = [a.chatCalls, b.chatCalls];
+    // The bursts never all end (the probe hangs): wait for the probe to arrive, read its lock,
+    // then wait until every request has reached an upstream (the probe at A, the other 14 at B; a
+    // second probe would be counted at A) and count the calls A received while the lock held.
     void Promise.all(workers.map((w) => w.burst(5))).catch(() => undefined);
     await until(async () => a.chatCalls - before >= 1, 60_000, 'the probe');
     // When the probe's claim expires: no earlier than now plus the lock's remaining time.
@@ -121,8 +144,13 @@ describeRedis('Redis state sync across worker processes', () => {
     const lockExpiresAt = askedAt + (await redis.pttl(lock as string));
     redis.disconnect();
     expect(lockExpiresAt).toBeGreaterThan(askedAt);
-    await sleep(300);
-    expect(a.chatCalls - before).toBe(1);
+    await until(
+      async () => a.chatCalls - before + (b.chatCalls - beforeB) >= 15,
+      60_000,
+      'every request at an upstream',
+    );
+    const chats = () => a.requests.filter((r) => r.operation === 'chat').slice(before);
+    expect(chats().filter((r) => r.receivedAt < lockExpiresAt)).toHaveLength(1);
     const statuses = await Promise.all(workers.map((w) => w.status()));
     const holder = statuses.findIndex((s) => (s.sync.counters?.probeClaimsWon ?? 0) > 0);
     expect(holder).toBeGreaterThanOrEqual(0);
@@ -140,7 +168,7 @@ describeRedis('Redis state sync across worker processes', () => {
     );
     // The dead worker's claim had to expire: the next probe reached A only after the lock's TTL
     // (compared with the lock's own expiry, not with how long the steps above took to run).
-    const probes = a.requests.filter((r) => r.operation === 'chat').slice(before);
+    const probes = chats();
     expect(probes.length).toBeGreaterThanOrEqual(2);
     expect(probes[1]!.receivedAt).toBeGreaterThanOrEqual(lockExpiresAt);
   });

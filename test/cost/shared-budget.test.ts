@@ -1,4 +1,4 @@
-import { fork, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
 import { afterAll, expect, it } from 'vitest';
@@ -9,6 +9,7 @@ import {
 } from '../../src/testing/simulated-provider.js';
 import { describeRedis, REDIS_URL } from '../helpers/describe-redis.js';
 import { deleteKeys, uniquePrefix } from '../helpers/redis-prefix.js';
+import { forkWorker } from '../helpers/worker-processes.js';
 
 const SCRIPT = fileURLToPath(new URL('../fixtures/budget-worker-process.ts', import.meta.url));
 
@@ -21,33 +22,10 @@ interface Worker {
 }
 
 async function startWorker(env: Record<string, string>): Promise<Worker> {
-  const child = fork(SCRIPT, {
-    execArgv: ['--import', 'tsx'],
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-  });
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('worker did not start')), 150_000);
-    child.once('exit', (code) => reject(new Error(`worker exited with ${code}`)));
-    child.once('message', () => {
-      clearTimeout(timer);
-      resolve();
-    });
-  });
-  let next = 0;
+  const { child, ask } = await forkWorker(SCRIPT, env);
   return {
     child,
-    burst: (n, maxTokens) =>
-      new Promise((resolve) => {
-        const id = (next += 1);
-        const onMessage = (m: { id: number; answered: number; refused: number; other: number }) => {
-          if (m.id !== id) return;
-          child.off('message', onMessage);
-          resolve(m);
-        };
-        child.on('message', onMessage);
-        child.send({ id, type: 'burst', n, ...(maxTokens ? { maxTokens } : {}) });
-      }),
+    burst: (n, maxTokens) => ask({ type: 'burst', n, ...(maxTokens ? { maxTokens } : {}) }),
   };
 }
 

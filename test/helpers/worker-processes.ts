@@ -1,9 +1,25 @@
 import { fork, type ChildProcess } from 'node:child_process';
+import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { inject } from 'vitest';
 import type { ProviderStatus } from '../../src/client/provider-status.js';
 import type { SyncStatus } from '../../src/state/circuit-state-sync.js';
 
-const SCRIPT = fileURLToPath(new URL('../fixtures/sync-worker-process.ts', import.meta.url));
+const FIXTURES = fileURLToPath(new URL('../fixtures', import.meta.url));
+const SCRIPT = join(FIXTURES, 'sync-worker-process.ts');
+
+/**
+ * How to start a fixture of test/fixtures/: its bundle from this run's global setup
+ * (test/helpers/build-fixtures.global-setup.ts) on plain node; without it (a config without that
+ * setup, or a script elsewhere), the TypeScript source through tsx. Either way the current source.
+ */
+function fixtureCommand(script: string): { modulePath: string; execArgv: string[] } {
+  const bundled = inject('fixturesDir');
+  if (bundled && dirname(script) === FIXTURES && script.endsWith('.ts')) {
+    return { modulePath: join(bundled, `${basename(script, '.ts')}.js`), execArgv: [] };
+  }
+  return { modulePath: script, execArgv: ['--import', 'tsx'] };
+}
 
 export interface WorkerProcess {
   child: ChildProcess;
@@ -12,7 +28,7 @@ export interface WorkerProcess {
   kill(signal?: NodeJS.Signals): Promise<void>;
 }
 
-/** Forks a real worker process (tsx) and waits until its client is ready. */
+/** Forks a real worker process and waits until its client is ready. */
 export async function startWorkerProcess(env: Record<string, string>): Promise<WorkerProcess> {
   const { child, ask } = await forkWorker(SCRIPT, env);
   return {
@@ -23,7 +39,7 @@ export async function startWorkerProcess(env: Record<string, string>): Promise<W
   };
 }
 
-/** A forked fixture process (tsx) that said it is ready, and how to ask it things over IPC. */
+/** A forked fixture process (see {@link fixtureCommand}) that said it is ready, and how to ask it things over IPC. */
 export async function forkWorker(
   script: string,
   env: Record<string, string>,
@@ -31,8 +47,9 @@ export async function forkWorker(
   child: ChildProcess;
   ask<T>(command: Record<string, unknown>): Promise<T>;
 }> {
-  const child = fork(script, {
-    execArgv: ['--import', 'tsx'],
+  const { modulePath, execArgv } = fixtureCommand(script);
+  const child = fork(modulePath, {
+    execArgv,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
