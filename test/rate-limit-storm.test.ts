@@ -116,6 +116,9 @@ function expectRateLimitedAttempts(error: unknown): void {
 const make = (types: ProviderType[], initialDelayMs = INITIAL_DELAY_MS) =>
   createFleet(types, (c) => ({
     ...c,
+    // Generous connect deadline: thousands of connections opened at once on a loaded machine can
+    // take longer than the 5 s default, and a connect timeout is not the 429 under test.
+    providers: c.providers.map((p) => ({ ...p, connectTimeoutMs: 60_000 })),
     retry: { maxAttempts: MAX_ATTEMPTS, initialDelayMs, maxDelayMs: 2 * initialDelayMs },
   }));
 
