@@ -14,13 +14,13 @@ import { CANARY } from './helpers/canary.js';
  * upstream) and the healthy provider's circuit opened.
  */
 const saturated =
-  (limits: Record<string, unknown> = {}) =>
+  (limits: Record<string, unknown> = {}, firstByteTimeoutMs = 1_500) =>
   (config: FlexiAIConfigInput): FlexiAIConfigInput => ({
     ...config,
     providers: config.providers.map((p) => ({
       ...p,
       maxConnections: 2,
-      firstByteTimeoutMs: 1_500,
+      firstByteTimeoutMs,
       limits,
     })),
     circuitBreaker: { failureThreshold: 2 },
@@ -39,9 +39,12 @@ describe('a saturated connection pool is our queue, not the provider being slow'
   });
 
   it('6 concurrent requests through 2 connections all succeed; the circuit stays closed', async () => {
-    fleet = await createFleet(1, saturated());
+    // At half the time scale: 500 ms calls, a 900 ms first-byte deadline. The order is
+    // what matters: a call (500 ms) < the deadline < a wait of one round plus a call (1 s), with
+    // 400 ms between the deadline and a call for a loaded machine.
+    fleet = await createFleet(1, saturated({}, 900));
     const sim = fleet.sims[0]!;
-    sim.setDefault({ kind: 'ok', delayMs: 1_000 });
+    sim.setDefault({ kind: 'ok', delayMs: 500 });
     const changes: CircuitChangeEvent[] = [];
     fleet.ai.onCircuitStateChange((e) => changes.push(e));
 
@@ -51,7 +54,7 @@ describe('a saturated connection pool is our queue, not the provider being slow'
 
     expect(results.map((r) => r.status)).toEqual(Array(6).fill('fulfilled'));
     expect(sim.chatCalls).toBe(6);
-    // Only 2 connections were ever open: the others waited their turn (3 rounds of 1 s each).
+    // Only 2 connections were ever open: the others waited their turn (3 rounds of 500 ms each).
     expect(sim.connectionsAccepted).toBeLessThanOrEqual(2);
     expect(changes).toEqual([]);
     expect(fleet.ai.getProviderStatus()[0]).toMatchObject({ state: 'closed', failures: 0 });

@@ -22,7 +22,13 @@ async function collect(
   }
 }
 
-const settle = (ms = 50) => new Promise((resolve) => setTimeout(resolve, ms));
+/**
+ * A's sockets all closed: polled (a busy machine can take more than a fixed pause to close one),
+ * for at most 3 s, under the 4 s keep-alive in which a socket whose stream had ended normally
+ * would still be open: only a cut connection passes.
+ */
+const socketsClosed = (fleet: Fleet) =>
+  expect.poll(() => fleet.sims[0]?.openConnections, { timeout: 3_000, interval: 10 }).toBe(0);
 const sixty = Array.from({ length: 60 }, (_, i) => `w${i} `);
 
 describe.each(PROVIDER_TYPES)('chatCompletionStream over real HTTP (%s)', (type) => {
@@ -156,8 +162,7 @@ describe.each(PROVIDER_TYPES)('chatCompletionStream over real HTTP (%s)', (type)
     const final = await stream.finalResponse();
     expect(final.provider).toBe('b');
     expect((final.attempts[0]?.error as TimeoutError).phase).toBe('first_output');
-    await settle();
-    expect(fleet.sims[0]?.openConnections).toBe(0);
+    await socketsClosed(fleet);
   });
 
   it('U12: a stream cut after 40 of 60 chunks ends in an explicit error, never a clean end', async () => {
@@ -212,8 +217,7 @@ describe.each(PROVIDER_TYPES)('chatCompletionStream over real HTTP (%s)', (type)
     expect(((error as Error).cause as TimeoutError).phase).toBe('idle');
     expect(stalledFor).toBeGreaterThanOrEqual(360);
     expect(stalledFor).toBeLessThanOrEqual(440 + 60);
-    await settle();
-    expect(fleet.sims[0]?.openConnections).toBe(0);
+    await socketsClosed(fleet);
     expect(fleet.ai.getProviderStatus()[0]?.failures).toBe(1);
   });
 
@@ -230,8 +234,7 @@ describe.each(PROVIDER_TYPES)('chatCompletionStream over real HTTP (%s)', (type)
       }
     })().catch((e: unknown) => e);
     expect(AbortedError.isInstance(error)).toBe(true);
-    await settle();
-    expect(fleet.sims[0]?.openConnections).toBe(0);
+    await socketsClosed(fleet);
     expect(fleet.ai.getProviderStatus()[0]).toMatchObject({ failures: 0, state: 'closed' });
     expect(fleet.sims[1]?.chatCalls).toBe(0);
   });
@@ -245,8 +248,7 @@ describe.each(PROVIDER_TYPES)('chatCompletionStream over real HTTP (%s)', (type)
       if (chunk.type === 'text-delta' && ++n === 3) break;
     }
     await expect(stream.finalResponse()).rejects.toSatisfy((e) => AbortedError.isInstance(e));
-    await settle();
-    expect(fleet.sims[0]?.openConnections).toBe(0);
+    await socketsClosed(fleet);
     expect(fleet.ai.getProviderStatus()[0]).toMatchObject({ failures: 0, state: 'closed' });
   });
 

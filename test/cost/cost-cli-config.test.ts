@@ -2,10 +2,12 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { runMain } from '../../src/cli/main.js';
 import { FlexiAI } from '../../src/client/flexiai.js';
 import { ConfigurationError } from '../../src/errors/configuration-error.js';
 import { silentLogger } from '../../src/internal/logger.js';
 import { fault } from '../../src/testing/faults.js';
+import { testIO } from '../helpers/cli-io.js';
 import { runCli } from '../helpers/run-cli.js';
 import { createFleet, userMessage, type Fleet } from '../helpers/sim-fleet.js';
 
@@ -146,15 +148,21 @@ describe('flexiai cost', () => {
       ['a', '0.00024'],
     ]);
     expect(report.totals.cost).toBe('0.00069');
-    const table = await runCli(['cost', '--ledger', ledger, '--since', '1d'], { cwd: dir });
+    // The other forms through the CLI's entry in process (what the process runs, exit code
+    // included, without starting three more processes; test/cli-unit/cost.test.ts has the rest).
+    const inProcess = async (args: string[]) => {
+      const t = testIO({ cwd: dir });
+      return { code: await runMain(['cost', ...args], t.io), stdout: t.stdout() };
+    };
+    const table = await inProcess(['--ledger', ledger, '--since', '1d']);
     expect(table.code).toBe(0);
     expect(table.stdout).toMatch(/provider\s+model\s+requests/);
     expect(table.stdout).toContain('$0.00069');
-    const csv = await runCli(['cost', '--ledger', ledger, '--csv', '--by', 'model'], { cwd: dir });
+    const csv = await inProcess(['--ledger', ledger, '--csv', '--by', 'model']);
     expect(csv.stdout.split('\n')[0]).toBe(
       'model,requests,calls,prompt,cached,completion,cost_usd,estimated_usd,unpriced',
     );
-    const bad = await runCli(['cost', '--ledger', ledger, '--by', 'colour'], { cwd: dir });
+    const bad = await inProcess(['--ledger', ledger, '--by', 'colour']);
     expect(bad.code).toBe(2);
   }, 60_000);
 });

@@ -33,6 +33,7 @@ async function startWorker(env: Record<string, string>): Promise<Worker> {
  * 4 worker processes share a $1.00 budget through Redis; every answer costs exactly $0.01, so the
  * budget allows 100 answers. 1,000 requests are sent at once (250 per worker, the provider slowed
  * so they overlap). The provider's own call count proves refused requests reached no upstream.
+ * The first two tests share their workers (the same budget config), each with a fresh budget.
  */
 describeRedis('a budget shared by 4 worker processes through Redis', () => {
   let sim: SimulatedProvider;
@@ -66,23 +67,41 @@ describeRedis('a budget shared by 4 worker processes through Redis', () => {
     return spent;
   };
 
+  /** The holdOutputTokens the running workers were started with (their budget's config). */
+  let workersHold: number | undefined;
+
+  /**
+   * Sends the 1,000 requests through 4 workers whose budget holds `holdOutputTokens`. Workers
+   * started with that setting are reused (starting 4 processes costs more than the burst): the
+   * budget lives in Redis only, so deleting its keys gives them a fresh $1.00, and the provider's
+   * record is cleared, so each run counts only its own calls.
+   */
   const run = async (maxTokens: number | undefined, holdOutputTokens = 0) => {
-    prefix = uniquePrefix('budget');
-    sim = await createSimulatedProvider({ name: 'a', apiKey: 'sim-key' });
+    if (workersHold !== holdOutputTokens) await stop();
+    if (workersHold === undefined) {
+      prefix = uniquePrefix('budget');
+      sim = await createSimulatedProvider({ name: 'a', apiKey: 'sim-key' });
+      workers.push(
+        ...(await Promise.all(
+          Array.from({ length: 4 }, () =>
+            startWorker({
+              SIM_URL: sim.baseURL,
+              REDIS_URL,
+              PREFIX: prefix,
+              LIMIT_USD: '1',
+              HOLD_OUTPUT_TOKENS: String(holdOutputTokens),
+            }),
+          ),
+        )),
+      );
+      workersHold = holdOutputTokens;
+    } else {
+      // Nothing is in flight: the previous run's spend had settled before its assertions.
+      await deleteKeys(REDIS_URL, prefix);
+      expect(await spentUsd()).toBe(0);
+      sim.reset();
+    }
     sim.setDefault(fault.slow(100, fault.ok({ usage: { promptTokens: 5, completionTokens: 10 } })));
-    workers.push(
-      ...(await Promise.all(
-        Array.from({ length: 4 }, () =>
-          startWorker({
-            SIM_URL: sim.baseURL,
-            REDIS_URL,
-            PREFIX: prefix,
-            LIMIT_USD: '1',
-            HOLD_OUTPUT_TOKENS: String(holdOutputTokens),
-          }),
-        ),
-      )),
-    );
     const results = await Promise.all(workers.map((w) => w.burst(250, maxTokens)));
     const answered = results.reduce((s, r) => s + r.answered, 0);
     return {
@@ -95,6 +114,8 @@ describeRedis('a budget shared by 4 worker processes through Redis', () => {
   };
 
   const stop = async () => {
+    if (workersHold === undefined) return;
+    workersHold = undefined;
     await Promise.all(
       workers.splice(0).map(
         (w) =>
@@ -121,7 +142,6 @@ describeRedis('a budget shared by 4 worker processes through Redis', () => {
     expect(r.spent).toBeCloseTo(r.answered * 0.01, 9);
     expect(r.answered).toBe(100);
     expect(r.spent).toBeLessThanOrEqual(1);
-    await stop();
   });
 
   it('requests without maxTokens: the overspend is at most the output of the requests in flight when the limit was reached', async () => {
@@ -137,7 +157,6 @@ describeRedis('a budget shared by 4 worker processes through Redis', () => {
     // settled is in flight when the limit is reached: the overspend is their output, no more.
     expect(r.answered + r.refused).toBe(1000);
     expect(overspend).toBeLessThanOrEqual((r.answered - 100) * 0.01 + 1e-9);
-    await stop();
   });
 
   it('requests without maxTokens under a budget with holdOutputTokens: held like maxTokens, no overspend', async () => {
