@@ -63,19 +63,19 @@ describe('flexiai batch (real processes)', () => {
   });
   const calls = () => sims.reduce((n, s) => n + s.chatCalls, 0);
 
-  it('answers every line of a 1,000-line file through an outage: none lost, none duplicated', async () => {
+  it('answers every line of a 2,000-line file through an outage: none lost, none duplicated', async () => {
     const input = join(dir, 'outage.jsonl');
     const output = join(dir, 'outage.output.jsonl');
     await rm(output, { force: true });
-    await writeFile(input, `${Array.from({ length: 1000 }, (_, i) => chatLine(i)).join('\n')}\n`);
-    // From the 300th upstream call on (70% of the lines still to do), both providers fail every call for 1.5 s.
+    await writeFile(input, `${Array.from({ length: 2000 }, (_, i) => chatLine(i)).join('\n')}\n`);
+    // From the 600th upstream call on, both providers fail every call for 1.5 s.
     let seen = 0;
     let outageUntil = 0;
     let outageCalls = 0;
     for (const sim of sims) {
       sim.setDefault(() => {
         seen += 1;
-        if (seen === 300) outageUntil = Date.now() + 1_500;
+        if (seen === 600) outageUntil = Date.now() + 1_500;
         if (Date.now() < outageUntil) {
           outageCalls += 1;
           return fault.status(503);
@@ -87,9 +87,9 @@ describe('flexiai batch (real processes)', () => {
       timeoutMs: 240_000,
     });
     const lines = await readLines(output);
-    expect(lines).toHaveLength(1000);
+    expect(lines).toHaveLength(2000);
     expect(new Set(lines.map((l) => l.custom_id))).toEqual(
-      new Set(Array.from({ length: 1000 }, (_, i) => `req-${i}`)),
+      new Set(Array.from({ length: 2000 }, (_, i) => `req-${i}`)),
     );
     for (const line of lines) {
       if (line.error === null) expect(line.response?.status_code).toBe(200);
@@ -99,7 +99,7 @@ describe('flexiai batch (real processes)', () => {
     expect(outageCalls).toBeGreaterThan(0);
     // The outage cost at most the lines whose calls all met it; the batch paused instead of burning the rest.
     expect(failed).toBeLessThan(outageCalls);
-    expect(lines.filter((l) => l.error === null)).toHaveLength(1000 - failed);
+    expect(lines.filter((l) => l.error === null)).toHaveLength(2000 - failed);
     expect(run.code).toBe(failed ? 1 : 0);
     expect(run.stderr).toMatch(/answered, \d+ failed, 0 invalid/);
   }, 300_000);
