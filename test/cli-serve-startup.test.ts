@@ -12,9 +12,11 @@ import { runCli, startServe } from './helpers/run-cli.js';
 /**
  * `flexiai serve` startup as a user meets it, in real processes: --version, the guard against
  * serving simulated providers unasked (tests run without a terminal, like a container), and
- * `--workers` when a worker cannot start.
+ * `--workers` when a worker cannot start. The tests share nothing they change (each has its own
+ * directory; the simulator and the held port are only read), so they run concurrently: most of
+ * their time is child processes starting.
  */
-describe('flexiai serve startup (real processes)', () => {
+describe.concurrent('flexiai serve startup (real processes)', () => {
   let empty: string;
   let sim: SimulatedProvider;
   let holder: Server;
@@ -36,8 +38,8 @@ describe('flexiai serve startup (real processes)', () => {
     const { version } = JSON.parse(
       await readFile(new URL('../package.json', import.meta.url), 'utf8'),
     ) as { version: string };
-    for (const flag of ['--version', '-v']) {
-      const res = await runCli([flag]);
+    const runs = await Promise.all(['--version', '-v'].map((flag) => runCli([flag])));
+    for (const res of runs) {
       expect(res.code).toBe(0);
       expect(res.stdout).toBe(`${version}\n`);
     }

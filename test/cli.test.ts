@@ -27,27 +27,32 @@ describe('flexiai CLI (real processes)', () => {
   };
 
   it('prints help for every command and refuses unknown ones with exit 2', async () => {
-    const top = await runCli(['--help']);
+    // Seven independent processes: started together, not one after another.
+    const [top, unknown, badFlag, ...commands] = await Promise.all([
+      runCli(['--help']),
+      runCli(['frobnicate']),
+      runCli(['chat', '--nope', 'x']),
+      ...['serve', 'chat', 'status', 'demo'].map((command) => runCli([command, '--help'])),
+    ]);
     expect(top.code).toBe(0);
     expect(top.stdout).toContain('Commands:');
-    for (const command of ['serve', 'chat', 'status', 'demo']) {
-      const res = await runCli([command, '--help']);
-      expect(res.code).toBe(0);
-      expect(res.stdout).toContain(`flexiai ${command}`);
-    }
-    const unknown = await runCli(['frobnicate']);
+    ['serve', 'chat', 'status', 'demo'].forEach((command, i) => {
+      expect(commands[i]?.code).toBe(0);
+      expect(commands[i]?.stdout).toContain(`flexiai ${command}`);
+    });
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toContain('unknown command');
-    const badFlag = await runCli(['chat', '--nope', 'x']);
     expect(badFlag.code).toBe(2);
   });
 
   it('chat answers on the simulated default and says so plainly', async () => {
-    const res = await runCli(['chat', 'hello there'], { cwd: dir });
+    const [res, streamed] = await Promise.all([
+      runCli(['chat', 'hello there'], { cwd: dir }),
+      runCli(['chat', '--stream', 'stream me'], { cwd: dir }),
+    ]);
     expect(res.code).toBe(0);
     expect(res.stdout).toBe('(sim-openai) You said: hello there\n');
     expect(res.stderr).toContain('running on SIMULATED providers');
-    const streamed = await runCli(['chat', '--stream', 'stream me'], { cwd: dir });
     expect(streamed.code).toBe(0);
     expect(streamed.stdout).toBe('(sim-openai) You said: stream me\n');
   });
@@ -66,9 +71,12 @@ describe('flexiai CLI (real processes)', () => {
   });
 
   it('exit 2 for an unknown model or an invalid configuration', async () => {
-    expect((await runCli(['chat', '--model', 'nope', 'hi'], { cwd: dir })).code).toBe(2);
     const bad = await writeConfig('bad.yaml', 'providers: []\n');
-    const res = await runCli(['chat', '--config', bad, 'hi']);
+    const [unknownModel, res] = await Promise.all([
+      runCli(['chat', '--model', 'nope', 'hi'], { cwd: dir }),
+      runCli(['chat', '--config', bad, 'hi']),
+    ]);
+    expect(unknownModel.code).toBe(2);
     expect(res.code).toBe(2);
     expect(res.stderr).toContain('providers: must list at least one provider');
   });
@@ -78,6 +86,9 @@ describe('flexiai CLI (real processes)', () => {
       'serve.yaml',
       `providers:\n  - name: up\n    type: openai-compatible\n    baseURL: ${sim.baseURL}\n    model: m\nserver:\n  port: 0\n`,
     );
+    // `status` against no gateway runs while the gateway starts: independent processes.
+    const closed = await getClosedPort();
+    const noGateway = runCli(['status', '--url', `http://127.0.0.1:${closed}`]);
     const serve = await startServe(['--config', config]);
     try {
       const res = await fetch(`${serve.url}/v1/chat/completions`, {
@@ -93,8 +104,7 @@ describe('flexiai CLI (real processes)', () => {
     } finally {
       expect(await serve.stop()).toBe(0);
     }
-    const none = await runCli(['status', '--url', `http://127.0.0.1:${await getClosedPort()}`]);
-    expect(none.code).toBe(1);
+    expect((await noGateway).code).toBe(1);
   });
 
   it('status sends the gateway key, and --watch prints the dashboard figures', async () => {
@@ -111,17 +121,20 @@ describe('flexiai CLI (real processes)', () => {
         body: JSON.stringify({ messages: [{ role: 'user', content: 'via serve' }] }),
       });
       expect(res.status).toBe(200);
-      const keyless = await runCli(['status', '--url', serve.url]);
+      // Three independent status processes at once (status reads the gateway, it never sends a
+      // request the dashboard counts).
+      const env = { FLEXIAI_GATEWAY_KEY: key };
+      const [keyless, status, watch] = await Promise.all([
+        runCli(['status', '--url', serve.url]),
+        runCli(['status', '--url', serve.url], { env }),
+        runCli(['status', '--url', serve.url, '--watch', '--interval', '0.2', '--count', '2'], {
+          env,
+        }),
+      ]);
       expect(keyless.code).toBe(2);
       expect(keyless.stderr).toContain('FLEXIAI_GATEWAY_KEY');
-      const env = { FLEXIAI_GATEWAY_KEY: key };
-      const status = await runCli(['status', '--url', serve.url], { env });
       expect(status.code).toBe(0);
       expect(status.stdout).toMatch(/up\s+openai-compatible\s+m\s+closed/);
-      const watch = await runCli(
-        ['status', '--url', serve.url, '--watch', '--interval', '0.2', '--count', '2'],
-        { env },
-      );
       expect(watch.code).toBe(0);
       expect(watch.stdout.match(/requests\/s/g)).toHaveLength(2);
       expect(watch.stdout).toMatch(/requests 1 \(0 failed\)/);

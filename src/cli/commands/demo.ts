@@ -36,7 +36,24 @@ function describePath(attempts: readonly Attempt[]): string {
     .join(style.dim(' -> '));
 }
 
-export async function runDemo(argv: string[], io: CliIO = processIO()): Promise<number> {
+/**
+ * The demo's pauses, paced for a person watching. A test seam: tests shorten them to run the
+ * same walkthrough in less time (the command line always uses {@link demoPacing}).
+ */
+export interface DemoPacing {
+  /** With --hold, the pause before the walkthrough (time to open the dashboard). */
+  holdStartMs: number;
+  /** sim-claude's Retry-After in phase 3, in seconds; phase 4 waits that long for it. */
+  rateLimitSeconds: number;
+}
+
+export const demoPacing: DemoPacing = { holdStartMs: 1_500, rateLimitSeconds: 2 };
+
+export async function runDemo(
+  argv: string[],
+  io: CliIO = processIO(),
+  pacing: DemoPacing = demoPacing,
+): Promise<number> {
   const { values } = parseArgs({
     args: argv,
     options: {
@@ -118,7 +135,7 @@ export async function runDemo(argv: string[], io: CliIO = processIO()): Promise<
       `Live dashboard: ${style.bold(`${gateway.url}/dashboard`)}   (Prometheus metrics: ${gateway.url}/metrics)`,
     );
     if (!values.hold) out(style.dim('(it closes with the demo; add --hold to keep it up)'));
-    if (values.hold) await sleep(1_500);
+    if (values.hold) await sleep(pacing.holdStartMs);
     phase('1. All providers healthy');
     for (let i = 0; i < 3; i += 1) await ask(`hello ${i}`);
 
@@ -128,8 +145,10 @@ export async function runDemo(argv: string[], io: CliIO = processIO()): Promise<
     openai?.setDefault(fault.status(503));
     for (let i = 0; i < 6; i += 1) await ask(`outage ${i}`);
 
-    phase('3. sim-claude rate-limits (429, Retry-After: 2): it cools down; sim-gemini serves');
-    claude?.enqueue(fault.rateLimited(2));
+    phase(
+      `3. sim-claude rate-limits (429, Retry-After: ${pacing.rateLimitSeconds}): it cools down; sim-gemini serves`,
+    );
+    claude?.enqueue(fault.rateLimited(pacing.rateLimitSeconds));
     for (let i = 0; i < 3; i += 1) await ask(`busy ${i}`);
 
     phase('4. A streamed answer while sim-openai is open (tokens as they arrive)');
@@ -140,7 +159,7 @@ export async function runDemo(argv: string[], io: CliIO = processIO()): Promise<
         chunkDelayMs: 40,
       }),
     );
-    await sleep(2_000);
+    await sleep(pacing.rateLimitSeconds * 1000);
     const stream = ai.chatCompletionStream({
       messages: [{ role: 'user', content: 'stream please' }],
     });
