@@ -1,9 +1,7 @@
 import { spawn } from 'node:child_process';
-import { mkdir, rm } from 'node:fs/promises';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bundleExamples, type ExampleBundle } from './helpers/bundle-examples.js';
 import { cleanEnv } from './helpers/run-cli.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -19,39 +17,16 @@ const examples = [
     'global-config',
   ].map((name) => `examples/simple/${name}.ts`),
 ];
-// Two levels below the root, like the CLI bundle: the examples' package imports resolve from the
-// project's node_modules.
-const outdir = join(root, 'node_modules', `.flexiai-test-examples-${process.pid}`);
-
-/**
- * The examples are bundled once (esbuild, code splitting: FlexiAI is compiled once for all of
- * them) and each runs in its own plain node process, instead of compiling TypeScript through tsx
- * in every one. Their source is unchanged: `import ... from 'flexiai'` resolves through the
- * tsconfig paths to src/, exactly as tsx resolved it, so what runs is the current source.
- */
+let bundle: ExampleBundle;
+// One bundle of every example (see bundleExamples), each run in its own plain node process.
 beforeAll(async () => {
-  await rm(outdir, { recursive: true, force: true });
-  await mkdir(outdir, { recursive: true });
-  await build({
-    entryPoints: Object.fromEntries(
-      examples.map((file) => [file.replace(/\.ts$/, ''), join(root, file)]),
-    ),
-    outdir,
-    bundle: true,
-    format: 'esm',
-    platform: 'node',
-    target: 'node20',
-    splitting: true,
-    packages: 'external',
-    tsconfig: join(root, 'tsconfig.json'),
-    logLevel: 'error',
-  });
+  bundle = await bundleExamples(examples, 'examples');
 });
-afterAll(() => rm(outdir, { recursive: true, force: true }));
+afterAll(() => bundle.remove());
 
 function run(file: string): Promise<{ code: number | null; out: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [join(outdir, file.replace(/\.ts$/, '.js'))], {
+    const child = spawn(process.execPath, [bundle.script(file)], {
       cwd: root,
       env: cleanEnv(),
     });

@@ -1,15 +1,15 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { fault } from '../src/testing/faults.js';
 import {
   createSimulatedProvider,
   type SimulatedProvider,
 } from '../src/testing/simulated-provider.js';
+import { bundleExamples, type ExampleBundle } from './helpers/bundle-examples.js';
 import { describeRedis, REDIS_URL } from './helpers/describe-redis.js';
 import { deleteKeys, uniquePrefix } from './helpers/redis-prefix.js';
 
-const SERVER = fileURLToPath(new URL('../examples/multi-worker/server.ts', import.meta.url));
+const SERVER = 'examples/multi-worker/server.ts';
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 interface Health {
@@ -24,15 +24,20 @@ describeRedis('examples/multi-worker (node:cluster + Redis)', () => {
   let a: SimulatedProvider;
   let b: SimulatedProvider;
   let server: ChildProcess;
+  let bundle: ExampleBundle;
   let base = '';
   let listening = 0;
   let output = '';
   const prefix = uniquePrefix('example');
 
+  // Every call bounded: a request that never returns fails the test with a clear error.
   const health = async (): Promise<Health> =>
-    (await fetch(`${base}/health`)).json() as Promise<Health>;
+    (
+      await fetch(`${base}/health`, { signal: AbortSignal.timeout(30_000) })
+    ).json() as Promise<Health>;
   const chat = async () => {
     const res = await fetch(`${base}/chat`, {
+      signal: AbortSignal.timeout(30_000),
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ prompt: 'hi' }),
@@ -54,7 +59,9 @@ describeRedis('examples/multi-worker (node:cluster + Redis)', () => {
   beforeAll(async () => {
     a = await createSimulatedProvider({ name: 'a' });
     b = await createSimulatedProvider({ name: 'b' });
-    server = spawn(process.execPath, ['--import', 'tsx', SERVER], {
+    // The example bundled from its unchanged source (plain node in the primary and every worker).
+    bundle = await bundleExamples([SERVER], 'multi-worker');
+    server = spawn(process.execPath, [bundle.script(SERVER)], {
       env: {
         ...process.env,
         PORT: '0',
@@ -83,6 +90,7 @@ describeRedis('examples/multi-worker (node:cluster + Redis)', () => {
     if (server.exitCode === null) server.kill('SIGKILL');
     await Promise.all([a.close(), b.close()]);
     await deleteKeys(REDIS_URL, prefix);
+    await bundle.remove();
   });
 
   it('serves, shares an open circuit, survives kill -9 of a worker, and exits 0 on SIGTERM', async () => {
@@ -155,5 +163,5 @@ describeRedis('examples/multi-worker (node:cluster + Redis)', () => {
     );
     server.kill('SIGTERM');
     expect(await exited).toBe(0);
-  }, 300_000); // a primary, two workers and a replacement, each through tsx: minutes when loaded
+  }, 300_000); // a primary, two workers and a replacement: process starts are slow when loaded
 });
