@@ -46,25 +46,34 @@ const chat = (extra: Record<string, unknown> = {}) => ({
   ...extra,
 });
 
+/**
+ * A client whose plain calls and streams (after a first delta) run until their signal aborts, as
+ * a shutdown at its deadline does; `signals` collects each call's signal.
+ */
+function runningUntilShutdown() {
+  const client = new ScriptedClient({ shutdownTimeoutMs: 100 });
+  const signals: AbortSignal[] = [];
+  let plainStarted!: () => void;
+  const plainRunning = new Promise<void>((resolve) => (plainStarted = resolve));
+  client.chat = async (request) => {
+    signals.push(request.signal as AbortSignal);
+    plainStarted();
+    await aborted(request.signal);
+    throw new Error('aborted by the shutdown');
+  };
+  client.stream = async function* (controller) {
+    signals.push(controller.signal);
+    controller.commit({ provider: 'a', model: 'model-a', attempts: [] });
+    yield { type: 'text-delta', delta: 'started' };
+    await aborted(controller.signal);
+    throw controller.signal.reason;
+  };
+  return { client, signals, plainRunning };
+}
+
 describe('gateway shutdown at its deadline (in-process)', () => {
   it('ends a running stream with an SSE error event and a plain request with a 503, aborting both upstream', async () => {
-    const client = new ScriptedClient({ shutdownTimeoutMs: 100 });
-    const signals: AbortSignal[] = [];
-    let plainStarted!: () => void;
-    const plainRunning = new Promise<void>((resolve) => (plainStarted = resolve));
-    client.chat = async (request) => {
-      signals.push(request.signal as AbortSignal);
-      plainStarted();
-      await aborted(request.signal);
-      throw new Error('aborted by the shutdown');
-    };
-    client.stream = async function* (controller) {
-      signals.push(controller.signal);
-      controller.commit({ provider: 'a', model: 'model-a', attempts: [] });
-      yield { type: 'text-delta', delta: 'started' };
-      await aborted(controller.signal);
-      throw controller.signal.reason;
-    };
+    const { client, signals, plainRunning } = runningUntilShutdown();
     const { logger } = captureLogger('warn');
     const gateway = await startGateway({ client, logger });
 
@@ -96,23 +105,7 @@ describe('gateway shutdown at its deadline (in-process)', () => {
   });
 
   it('does the same for /v1/responses: a failed event for the stream, a 503 for the plain call, both aborted', async () => {
-    const client = new ScriptedClient({ shutdownTimeoutMs: 100 });
-    const signals: AbortSignal[] = [];
-    let plainStarted!: () => void;
-    const plainRunning = new Promise<void>((resolve) => (plainStarted = resolve));
-    client.chat = async (request) => {
-      signals.push(request.signal as AbortSignal);
-      plainStarted();
-      await aborted(request.signal);
-      throw new Error('aborted by the shutdown');
-    };
-    client.stream = async function* (controller) {
-      signals.push(controller.signal);
-      controller.commit({ provider: 'a', model: 'model-a', attempts: [] });
-      yield { type: 'text-delta', delta: 'started' };
-      await aborted(controller.signal);
-      throw controller.signal.reason;
-    };
+    const { client, signals, plainRunning } = runningUntilShutdown();
     const { logger } = captureLogger('warn');
     const gateway = await startGateway({ client, logger });
     let streamStarted!: () => void;

@@ -1,7 +1,6 @@
-import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
+import { bundleForTests } from './bundle-for-tests.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -12,36 +11,20 @@ export interface ExampleBundle {
 }
 
 /**
- * Bundles examples once (esbuild, code splitting: FlexiAI is compiled once for all of them), so
- * each runs in a plain node process instead of compiling TypeScript through tsx in every one
- * (and in every `node:cluster` worker). Their source is unchanged: `import ... from 'flexiai'`
- * resolves through the tsconfig paths to src/, exactly as tsx resolves it, so what runs is the
- * current source. The bundle sits two levels below the root, like the CLI bundle, so the
- * examples' package imports resolve from the project's node_modules.
+ * Bundles examples once (bundleForTests: FlexiAI compiled once for all of them), so each runs in a
+ * plain node process instead of through tsx (and so does every `node:cluster` worker). Their
+ * source is unchanged: `import ... from 'flexiai'` resolves to the current src/.
  */
 export async function bundleExamples(
   files: readonly string[],
   tag: string,
 ): Promise<ExampleBundle> {
-  const outdir = join(root, 'node_modules', `.flexiai-test-${tag}-${process.pid}`);
-  await rm(outdir, { recursive: true, force: true });
-  await mkdir(outdir, { recursive: true });
-  await build({
-    entryPoints: Object.fromEntries(
-      files.map((file) => [file.replace(/\.ts$/, ''), join(root, file)]),
-    ),
-    outdir,
-    bundle: true,
-    format: 'esm',
-    platform: 'node',
-    target: 'node20',
-    splitting: true,
-    packages: 'external',
-    tsconfig: join(root, 'tsconfig.json'),
-    logLevel: 'error',
-  });
+  const bundle = await bundleForTests(
+    tag,
+    Object.fromEntries(files.map((file) => [file.replace(/\.ts$/, ''), join(root, file)])),
+  );
   return {
-    script: (file) => join(outdir, file.replace(/\.ts$/, '.js')),
-    remove: () => rm(outdir, { recursive: true, force: true }),
+    script: (file) => join(bundle.outdir, file.replace(/\.ts$/, '.js')),
+    remove: bundle.remove,
   };
 }
