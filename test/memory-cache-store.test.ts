@@ -41,6 +41,18 @@ describe('MemoryCacheStore', () => {
     const size = approximateSize(entry.answer);
     expect(size).toBeGreaterThanOrEqual(json);
     expect(size).toBeLessThan(json + 100);
+    // Provider metadata is measured without serializing it, about as long as its JSON too.
+    const withMetadata = makeEntry(
+      {
+        ...response('x'.repeat(1_000)),
+        providerMetadata: { systemFingerprint: 'fp_1', refusal: null, logprobs: [1.5, 'a', true] },
+      },
+      clock.now(),
+      1_000,
+    );
+    const metadataJson = JSON.stringify(withMetadata).length;
+    expect(approximateSize(withMetadata.answer)).toBeGreaterThanOrEqual(metadataJson);
+    expect(approximateSize(withMetadata.answer)).toBeLessThan(metadataJson + 100);
     const store = new MemoryCacheStore({
       maxEntries: 10,
       maxBytes: 10_000,

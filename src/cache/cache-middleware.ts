@@ -12,9 +12,9 @@ import type { ChatRequest } from '../types/request.js';
 import type { ChatResponse } from '../types/response.js';
 import { makeEntry, toCachedResponse, type StoredAnswer } from './cache-entry.js';
 import { cacheHintOf, type CacheOutcome } from './cache-hints.js';
-import { cacheKey } from './cache-key.js';
+import { EXACT_KEY_MAX_CHARS, hashedKey, keyMaterial } from './cache-key.js';
 import type { EntryRead, EntryStore, EntryWrite } from './entry-store.js';
-import { SingleFlight, type Flight, type FlightResult } from './single-flight.js';
+import { SingleFlight, type Flight, type FlightResult, type LeadFlight } from './single-flight.js';
 
 export interface CacheMiddlewareOptions {
   /** Where entries live; a promise while a backend loads (requests made before it wait for it). */
@@ -36,6 +36,11 @@ export interface CacheMiddlewareOptions {
   clock: Clock;
   /** Where a backend fault is logged (once, until it recovers). */
   logger: Logger;
+  /**
+   * Whether anything listens to `cache` events (the client's listeners, diagnostics_channel);
+   * when nothing does, a request builds none. Every event is built when absent.
+   */
+  wanted?: () => boolean;
 }
 
 /** Counters since the cache was made. */
@@ -68,9 +73,10 @@ type Plan =
   | { use: true; key: string; ttlMs: number; maxAgeMs: number | undefined };
 
 /** What a leader goes on with: another worker's stored answer, or the call to make (and settle). */
-type Lead =
-  | { answer: ChatResponse }
-  | { settle?: (result: FlightResult) => void; release?: (() => Promise<void>) | undefined };
+type Lead = { answer: ChatResponse } | { release?: (() => Promise<void>) | undefined };
+
+/** The lead of a call with no cross-process lock to release (memory store): shared, no allocation. */
+const UNLOCKED: Lead = Object.freeze({});
 
 /** The first poll of a follower waiting on another worker's lock, and the most between polls. */
 const POLL_MIN_MS = 10;
@@ -242,9 +248,14 @@ class ResponseCache implements CacheMiddleware {
     const scoped = this.options.scope === 'key';
     if (scoped && request.user !== undefined) return { use: false, reason: 'user' };
     const ttlMs = request.cache ? request.cache.ttlMs : this.options.ttlMs;
+    const scope = scoped ? (ctx.gatewayKeyId ?? '-') : '*';
+    const material = keyMaterial(request, ctx.route, scope);
     return {
       use: true,
-      key: cacheKey(request, ctx.route, scoped ? (ctx.gatewayKeyId ?? '-') : '*'),
+      key:
+        this.store?.exactKeys && material.length <= EXACT_KEY_MAX_CHARS
+          ? material
+          : hashedKey(scope, material),
       ttlMs,
       maxAgeMs: request.cache ? request.cache.ttlMs : undefined,
     };
@@ -276,9 +287,10 @@ class ResponseCache implements CacheMiddleware {
     if ('answer' in lead) {
       return Promise.resolve({ ...lead.answer, latencyMs: performance.now() - started });
     }
-    const { settle, release } = lead;
+    const { release } = lead;
+    const leading = flight?.leader ? flight : undefined;
     const failed = (error: unknown): never => {
-      settle?.(this.failure(error, ctx));
+      leading?.settle(this.failure(error, ctx));
       void this.unlock(release);
       throw error;
     };
@@ -289,7 +301,7 @@ class ResponseCache implements CacheMiddleware {
       pending = Promise.reject(error);
     }
     return pending.then((response) => {
-      settle?.({ kind: 'answer', response });
+      leading?.settle({ kind: 'answer', response });
       this.keep(plan, response, ctx, flight, release);
       return response;
     }, failed);
@@ -308,13 +320,14 @@ class ResponseCache implements CacheMiddleware {
     if ('answer' in lead) {
       return ChatStream.fromResponse({ ...lead.answer, latencyMs: performance.now() - started });
     }
-    const { settle, release } = lead;
+    const { release } = lead;
+    const leading = flight?.leader ? flight : undefined;
     onStreamSettled(live, (outcome) => {
       if (outcome.ok) {
-        settle?.({ kind: 'answer', response: outcome.response });
+        leading?.settle({ kind: 'answer', response: outcome.response });
         this.keep(plan, outcome.response, ctx, flight, release);
       } else {
-        settle?.(this.failure(outcome.error, ctx));
+        leading?.settle(this.failure(outcome.error, ctx));
         void this.unlock(release);
       }
     });
@@ -331,20 +344,20 @@ class ResponseCache implements CacheMiddleware {
     flight: Flight | undefined,
     ctx: RequestContext,
   ): Lead | Promise<Lead> {
-    const settle = flight?.leader ? flight.settle : undefined;
+    const leading = flight?.leader ? flight : undefined;
     // No cross-process lock to take (memory store, or a follower gone leader): no await at all.
-    if (!settle || !this.store?.lock) {
+    if (!leading || !this.store?.lock) {
       this.miss(ctx);
-      return { settle };
+      return UNLOCKED;
     }
-    return this.lock(plan, ctx, settle).then((locked) => {
+    return this.lock(plan, ctx, leading).then((locked) => {
       if ('answer' in locked) {
-        settle({ kind: 'answer', response: locked.answer });
+        leading.settle({ kind: 'answer', response: locked.answer });
         this.finish(flight, undefined);
         return { answer: locked.answer };
       }
       this.miss(ctx);
-      return { settle, release: locked.release };
+      return locked.release ? { release: locked.release } : UNLOCKED;
     });
   }
 
@@ -356,7 +369,7 @@ class ResponseCache implements CacheMiddleware {
   private async lock(
     plan: Extract<Plan, { use: true }>,
     ctx: RequestContext,
-    settle: (result: FlightResult) => void,
+    leading: LeadFlight,
   ): Promise<{ release?: () => Promise<void> } | { answer: ChatResponse }> {
     const store = this.store;
     if (!store?.lock) return {};
@@ -383,7 +396,7 @@ class ResponseCache implements CacheMiddleware {
         await sleep(pause, ctx.signal, clock);
       } catch (error) {
         const aborted = new AbortedError(undefined, { cause: error });
-        settle({ kind: 'retry' });
+        leading.settle({ kind: 'retry' });
         throw aborted;
       }
       pause = Math.min(POLL_MAX_MS, Math.round(pause * 1.5));
@@ -577,7 +590,7 @@ class ResponseCache implements CacheMiddleware {
     this.counters.hits += 1;
     if (coalesced) this.counters.coalesced += 1;
     this.tell(ctx, 'hit');
-    this.emit(ctx, 'hit', coalesced ? { coalesced: true } : undefined);
+    this.emit(ctx, 'hit', undefined, coalesced);
     return toCachedResponse(answer, ctx.requestId, 0);
   }
 
@@ -590,7 +603,7 @@ class ResponseCache implements CacheMiddleware {
   private bypass(ctx: RequestContext, reason: string): void {
     this.counters.bypasses += 1;
     this.tell(ctx, 'bypass');
-    this.emit(ctx, 'bypass', { reason });
+    this.emit(ctx, 'bypass', reason);
   }
 
   private tell(ctx: RequestContext, outcome: CacheOutcome): void {
@@ -606,16 +619,19 @@ class ResponseCache implements CacheMiddleware {
   private emit(
     ctx: RequestContext,
     outcome: CacheEvent['outcome'],
-    extra?: Partial<CacheEvent>,
+    reason?: string,
+    coalesced?: boolean,
   ): void {
+    if (this.options.wanted && !this.options.wanted()) return;
     const event: CacheEvent = {
       requestId: ctx.requestId,
       operation: ctx.operation,
       outcome,
       route: ctx.route,
       at: this.options.clock.now(),
-      ...extra,
     };
+    if (reason !== undefined) event.reason = reason;
+    if (coalesced) event.coalesced = true;
     if (this.store) event.backend = this.store.backend;
     if (ctx.gatewayKeyId !== undefined) event.gatewayKeyId = ctx.gatewayKeyId;
     ctx.emit('cache', event);
@@ -625,7 +641,7 @@ class ResponseCache implements CacheMiddleware {
   private fault(error: unknown, ctx: RequestContext | undefined): void {
     this.counters.errors += 1;
     const reason = error instanceof Error ? error.message.slice(0, 200) : String(error);
-    if (ctx) this.emit(ctx, 'error', { reason });
+    if (ctx) this.emit(ctx, 'error', reason);
     if (this.degraded) {
       this.options.logger.debug({ reason }, 'cache backend error (served as a miss)');
       return;

@@ -15,6 +15,8 @@ export interface CreateCacheDeps {
   logger: Logger;
   /** A store of your own instead of the configured backend. */
   store?: CacheStore | undefined;
+  /** Whether anything listens to `cache` events (none are built otherwise). */
+  wanted?: () => boolean;
 }
 
 /** The cache middleware the `cache` section asks for; undefined when absent or disabled. */
@@ -46,6 +48,7 @@ export function createCache(
     coalesceTimeoutMs: cache.coalesceTimeoutMs,
     clock: deps.clock,
     logger: deps.logger,
+    wanted: deps.wanted,
   });
 }
 

@@ -14,6 +14,11 @@ export type EntryWrite = { oversized: number } | undefined;
  */
 export interface EntryStore {
   readonly backend: 'memory' | 'redis';
+  /**
+   * Keys stay in this process (memory): a short request is keyed by its key material itself,
+   * compared whole, with no hash to compute. Otherwise every key is a SHA-256 (see `cacheKey`).
+   */
+  readonly exactKeys?: boolean;
   get(key: string): EntryRead | Promise<EntryRead>;
   set(key: string, entry: CacheEntry, ttlMs: number): EntryWrite | Promise<EntryWrite>;
   lock?(key: string, ttlMs: number): Promise<(() => Promise<void>) | undefined>;

@@ -1,4 +1,10 @@
-export { cacheKey, CACHE_KEY_VERSION } from './cache-key.js';
+export {
+  cacheKey,
+  CACHE_KEY_VERSION,
+  EXACT_KEY_MAX_CHARS,
+  hashedKey,
+  keyMaterial,
+} from './cache-key.js';
 export { CACHE_ENTRY_VERSION } from './cache-entry.js';
 export { CACHE_HINT_KEY, type CacheHint, type CacheOutcome } from './cache-hints.js';
 export {

@@ -6,7 +6,7 @@ import type { EntryRead, EntryStore, EntryWrite } from './entry-store.js';
 export interface MemoryCacheStoreOptions {
   /** Most entries kept; the least recently used go first. */
   maxEntries: number;
-  /** Most bytes of answers kept (the approximate size of each as JSON). */
+  /** Most bytes of answers kept (the approximate size of each as JSON, plus its key). */
   maxBytes: number;
   /** Larger answers are not stored. */
   maxValueBytes: number;
@@ -32,8 +32,27 @@ export function approximateSize(answer: StoredAnswer): number {
       size += call.function.arguments.length;
     }
   }
-  if (answer.providerMetadata) size += JSON.stringify(answer.providerMetadata).length;
+  if (answer.providerMetadata) size += jsonLength(answer.providerMetadata);
   return size;
+}
+
+/**
+ * About the length of a JSON-like value's JSON (strings unescaped, numbers and booleans as their
+ * text), without making it: provider metadata is a few small fields, and JSON.stringify would
+ * cost more than the rest of a store.
+ */
+function jsonLength(value: unknown): number {
+  if (typeof value === 'string') return value.length + 2;
+  if (value === null || typeof value !== 'object') return String(value).length;
+  let length = 2;
+  if (Array.isArray(value)) {
+    for (const item of value) length += jsonLength(item) + 1;
+    return length;
+  }
+  for (const key in value) {
+    length += key.length + 4 + jsonLength((value as Record<string, unknown>)[key]);
+  }
+  return length;
 }
 
 /**
@@ -43,13 +62,14 @@ export function approximateSize(answer: StoredAnswer): number {
  */
 export class MemoryCacheStore implements EntryStore {
   readonly backend = 'memory' as const;
+  readonly exactKeys = true;
   private readonly lru: LRUCache<string, CacheEntry>;
 
   constructor(private readonly options: MemoryCacheStoreOptions) {
     this.lru = new LRUCache<string, CacheEntry>({
       max: options.maxEntries,
       maxSize: options.maxBytes,
-      sizeCalculation: (entry) => approximateSize(entry.answer),
+      sizeCalculation: (entry, key) => approximateSize(entry.answer) + key.length,
     });
   }
 
@@ -69,7 +89,8 @@ export class MemoryCacheStore implements EntryStore {
   set(key: string, entry: CacheEntry): EntryWrite {
     const size = approximateSize(entry.answer);
     if (size > this.options.maxValueBytes) return { oversized: size };
-    this.lru.set(key, entry, { size });
+    // The key counts too: a short request is its own key (see EXACT_KEY_MAX_CHARS).
+    this.lru.set(key, entry, { size: size + key.length });
     return undefined;
   }
 

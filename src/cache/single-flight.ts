@@ -10,24 +10,53 @@ export type FlightResult =
   | { kind: 'failed'; error: unknown }
   | { kind: 'retry' };
 
-export type Flight =
-  | {
-      leader: true;
-      /**
-       * Hands the result to the followers. A failure frees the key at once; an answer keeps it
-       * taken (later arrivals get the answer too) until `done`, once the answer is stored.
-       */
-      settle(result: FlightResult): void;
-      /** Frees the key (the answer is stored, or will not be). */
-      done(): void;
-    }
-  | { leader: false; result: Promise<FlightResult> };
+/** What the first request for a key gets: it makes the call, then settles and frees the key. */
+export interface LeadFlight {
+  readonly leader: true;
+  /**
+   * Hands the result to the followers. A failure frees the key at once; an answer keeps it
+   * taken (later arrivals get the answer too) until `done`, once the answer is stored.
+   */
+  settle(result: FlightResult): void;
+  /** Frees the key (the answer is stored, or will not be). */
+  done(): void;
+}
 
-/** One key's call in flight; its promise is made only once a follower waits (rarely). */
-interface Running {
-  result: FlightResult | undefined;
-  promise: Promise<FlightResult> | undefined;
-  resolve: ((result: FlightResult) => void) | undefined;
+export type Flight = LeadFlight | { leader: false; result: Promise<FlightResult> };
+
+/**
+ * One key's call in flight, and its leader's handle; the followers' promise is made only once a
+ * follower waits (rarely). One object per miss: this runs on every request the cache misses.
+ */
+class Running implements LeadFlight {
+  readonly leader = true as const;
+  result: FlightResult | undefined = undefined;
+  promise: Promise<FlightResult> | undefined = undefined;
+  private resolve: ((result: FlightResult) => void) | undefined = undefined;
+
+  constructor(
+    private readonly flights: Map<string, Running>,
+    private readonly key: string,
+  ) {}
+
+  settle(outcome: FlightResult): void {
+    if (this.result) return;
+    this.result = outcome;
+    if (outcome.kind !== 'answer') this.done();
+    this.resolve?.(outcome);
+  }
+
+  done(): void {
+    if (this.flights.get(this.key) === this) this.flights.delete(this.key);
+  }
+
+  follow(): Promise<FlightResult> {
+    if (this.result) return Promise.resolve(this.result);
+    this.promise ??= new Promise<FlightResult>((resolve) => {
+      this.resolve = resolve;
+    });
+    return this.promise;
+  }
 }
 
 /**
@@ -45,29 +74,9 @@ export class SingleFlight {
 
   join(key: string): Flight {
     const running = this.flights.get(key);
-    if (running) return { leader: false, result: this.follow(running) };
-    const flight: Running = { result: undefined, promise: undefined, resolve: undefined };
+    if (running) return { leader: false, result: running.follow() };
+    const flight = new Running(this.flights, key);
     this.flights.set(key, flight);
-    const done = (): void => {
-      if (this.flights.get(key) === flight) this.flights.delete(key);
-    };
-    return {
-      leader: true,
-      settle: (outcome) => {
-        if (flight.result) return;
-        flight.result = outcome;
-        if (outcome.kind !== 'answer') done();
-        flight.resolve?.(outcome);
-      },
-      done,
-    };
-  }
-
-  private follow(flight: Running): Promise<FlightResult> {
-    if (flight.result) return Promise.resolve(flight.result);
-    flight.promise ??= new Promise<FlightResult>((resolve) => {
-      flight.resolve = resolve;
-    });
-    return flight.promise;
+    return flight;
   }
 }

@@ -644,7 +644,12 @@ export class FlexiAI implements ServableClient {
   }
 
   private cacheDeps() {
-    return { clock: this.clock, logger: this.logger, store: this.cacheStore };
+    return {
+      clock: this.clock,
+      logger: this.logger,
+      store: this.cacheStore,
+      wanted: () => this.events.wanted('cache'),
+    };
   }
 
   /** What one configuration builds over a fleet: executor, built-in middleware, record deps. */

@@ -41,7 +41,7 @@ export const cacheConfigSchema = z
     finishReasons: z.array(cacheableFinishSchema).min(1).default(['stop', 'tool_calls']),
     /** Memory backend: most entries kept (least recently used go first). */
     maxEntries: z.number().int().positive().default(10_000),
-    /** Memory backend: most bytes of stored answers kept. */
+    /** Memory backend: most bytes of stored answers (and their keys) kept. */
     maxBytes: z
       .number()
       .int()

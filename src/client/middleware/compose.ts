@@ -53,23 +53,32 @@ function guard<T>(m: ChatMiddleware, run: () => T | Promise<T>): T | Promise<T> 
   }
 }
 
-/** `core` wrapped by every `wrapChat`, the first middleware outermost. */
+/** A rejection from below, marked as such on its way up through a middleware. */
+const rejectFromBelow = (error: unknown): Promise<never> => Promise.reject(mark(error));
+
+/**
+ * `core` wrapped by every `wrapChat`, the first middleware outermost. No async frames: each layer
+ * adds one closure (its `next`) and one promise per call, since a cached miss runs through it.
+ */
 export function composeChat(middleware: readonly ChatMiddleware[], core: ChatHandler): ChatHandler {
   let handler = core;
   for (const m of [...middleware].reverse()) {
     const wrap = m.wrapChat;
     if (!wrap) continue;
     const next = handler;
-    handler = async (request, ctx) => {
+    const rejectBlamed = (error: unknown): Promise<never> => Promise.reject(blame(m, error));
+    handler = (request, ctx) => {
+      let result: Promise<ChatResponse>;
       try {
-        return await wrap.call(m, {
-          next: (r) => next(r, ctx).catch((e: unknown) => Promise.reject(mark(e))),
+        result = wrap.call(m, {
+          next: (r) => next(r, ctx).then(undefined, rejectFromBelow),
           request,
           ctx,
         });
       } catch (error) {
-        throw blame(m, error);
+        return rejectBlamed(error);
       }
+      return Promise.resolve(result).then(undefined, rejectBlamed);
     };
   }
   return handler;
