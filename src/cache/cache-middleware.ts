@@ -68,6 +68,9 @@ export interface CacheMiddleware extends ChatMiddleware {
   close(): Promise<void>;
 }
 
+/** What `wrapChat` is handed: the call to make (`next(request)`) and the request's context. */
+type ChatArgs = Parameters<NonNullable<ChatMiddleware['wrapChat']>>[0];
+
 type Plan =
   | { use: false; reason: string }
   | { use: true; key: string; ttlMs: number; maxAgeMs: number | undefined };
@@ -146,11 +149,7 @@ class ResponseCache implements CacheMiddleware {
     await store?.close();
   }
 
-  wrapChat(args: {
-    next: (request: ChatRequest) => Promise<ChatResponse>;
-    request: ChatRequest;
-    ctx: RequestContext;
-  }): Promise<ChatResponse> {
+  wrapChat(args: ChatArgs): Promise<ChatResponse> {
     const { next, request, ctx } = args;
     const plan = this.plan(request, ctx);
     if (!plan.use) {
@@ -158,14 +157,13 @@ class ResponseCache implements CacheMiddleware {
       return next(request);
     }
     const started = performance.now();
-    const call = (): Promise<ChatResponse> => next(request);
     // With a synchronous store (memory) a hit or a miss that leads costs no turn of the event loop.
     const found = this.read(plan, ctx);
-    if (found instanceof Promise) return this.chatLoop(plan, ctx, call, started, found);
+    if (found instanceof Promise) return this.chatLoop(plan, ctx, args, started, found);
     if (found) return Promise.resolve(this.hit(ctx, found, started, false));
     const flight = this.options.coalesce ? this.flights.join(plan.key) : undefined;
-    if (!flight || flight.leader) return this.leadChat(plan, flight, call, ctx, started);
-    return this.chatLoop(plan, ctx, call, started, undefined, flight.result);
+    if (!flight || flight.leader) return this.leadChat(plan, flight, args, ctx, started);
+    return this.chatLoop(plan, ctx, args, started, undefined, flight.result);
   }
 
   /**
@@ -176,7 +174,7 @@ class ResponseCache implements CacheMiddleware {
   private async chatLoop(
     plan: Extract<Plan, { use: true }>,
     ctx: RequestContext,
-    call: () => Promise<ChatResponse>,
+    args: ChatArgs,
     started: number,
     reading: Promise<StoredAnswer | undefined> | undefined,
     following?: Promise<FlightResult>,
@@ -189,14 +187,14 @@ class ResponseCache implements CacheMiddleware {
         const stored = found instanceof Promise ? await found : found;
         if (stored) return this.hit(ctx, stored, started, false);
         const flight = this.options.coalesce ? this.flights.join(plan.key) : undefined;
-        if (!flight || flight.leader) return this.leadChat(plan, flight, call, ctx, started);
+        if (!flight || flight.leader) return this.leadChat(plan, flight, args, ctx, started);
         waiting = flight.result;
       }
       const result = await this.follow(waiting, ctx);
       waiting = undefined;
       if (result.kind === 'answer') return this.hit(ctx, result.response, started, true);
       if (result.kind === 'failed') throw result.error;
-      if (result.kind === 'timeout') return this.leadChat(plan, undefined, call, ctx, started);
+      if (result.kind === 'timeout') return this.leadChat(plan, undefined, args, ctx, started);
       // 'retry': the leader's call ended for its own reasons; look again, maybe lead.
     }
   }
@@ -265,22 +263,22 @@ class ResponseCache implements CacheMiddleware {
   private leadChat(
     plan: Extract<Plan, { use: true }>,
     flight: Flight | undefined,
-    call: () => Promise<ChatResponse>,
+    args: ChatArgs,
     ctx: RequestContext,
     started: number,
   ): Promise<ChatResponse> {
     const taken = this.takeLead(plan, flight, ctx);
     if (taken instanceof Promise) {
-      return taken.then((lead) => this.callAsLeader(lead, plan, flight, call, ctx, started));
+      return taken.then((lead) => this.callAsLeader(lead, plan, flight, args, ctx, started));
     }
-    return this.callAsLeader(taken, plan, flight, call, ctx, started);
+    return this.callAsLeader(taken, plan, flight, args, ctx, started);
   }
 
   private callAsLeader(
     lead: Lead,
     plan: Extract<Plan, { use: true }>,
     flight: Flight | undefined,
-    call: () => Promise<ChatResponse>,
+    args: ChatArgs,
     ctx: RequestContext,
     started: number,
   ): Promise<ChatResponse> {
@@ -296,7 +294,7 @@ class ResponseCache implements CacheMiddleware {
     };
     let pending: Promise<ChatResponse>;
     try {
-      pending = call();
+      pending = args.next(args.request);
     } catch (error) {
       pending = Promise.reject(error);
     }
