@@ -1,9 +1,3 @@
-import { batchHelp, runBatchCommand } from './commands/batch.js';
-import { chatHelp, runChat } from './commands/chat.js';
-import { costHelp, runCost } from './commands/cost.js';
-import { demoHelp, runDemo } from './commands/demo.js';
-import { runServe, serveHelp } from './commands/serve.js';
-import { runStatus, statusHelp } from './commands/status.js';
 import { reportError } from './report-error.js';
 import { processIO, type CliIO } from './cli-io.js';
 import { EXIT, UsageError } from './usage-error.js';
@@ -27,16 +21,19 @@ Options: -h, --help (this text), -v, --version (the installed version)
 
 Exit codes: 0 success, 1 the request failed, 2 usage or configuration error.`;
 
-const commands: Record<
-  string,
-  { run: (argv: string[], io: CliIO) => Promise<number>; help: string }
-> = {
-  serve: { run: runServe, help: serveHelp },
-  chat: { run: runChat, help: chatHelp },
-  batch: { run: runBatchCommand, help: batchHelp },
-  status: { run: runStatus, help: statusHelp },
-  cost: { run: runCost, help: costHelp },
-  demo: { run: runDemo, help: demoHelp },
+type Command = (argv: string[], io: CliIO) => Promise<number>;
+
+/**
+ * Each command's module, loaded only when that command runs: `flexiai --help` or `flexiai chat`
+ * never loads the gateway, and `flexiai serve` never loads the batch runner.
+ */
+const commands: Record<string, () => Promise<Command>> = {
+  serve: async () => (await import('./commands/serve.js')).runServe,
+  chat: async () => (await import('./commands/chat.js')).runChat,
+  batch: async () => (await import('./commands/batch.js')).runBatchCommand,
+  status: async () => (await import('./commands/status.js')).runStatus,
+  cost: async () => (await import('./commands/cost.js')).runCost,
+  demo: async () => (await import('./commands/demo.js')).runDemo,
 };
 
 async function dispatch(argv: string[], io: CliIO): Promise<number> {
@@ -49,9 +46,9 @@ async function dispatch(argv: string[], io: CliIO): Promise<number> {
     io.stdout.write(`${packageVersion()}\n`);
     return EXIT.ok;
   }
-  const command = commands[name];
-  if (!command) throw new UsageError(`unknown command "${name}"`);
-  return command.run(rest, io);
+  const load = Object.hasOwn(commands, name) ? commands[name] : undefined;
+  if (!load) throw new UsageError(`unknown command "${name}"`);
+  return (await load())(rest, io);
 }
 
 /**
