@@ -32,19 +32,21 @@ const FREE_FORM = new Set(['tools', 'responseFormat', 'providerOptions']);
  * `scope` is the gateway key id under `scope: 'key'` (a hash or a configured name), or `*`.
  */
 export function keyMaterial(request: ChatRequest, route: string, scope: string): string {
-  let material = `#${CACHE_KEY_VERSION}|${part(scope)}${part(route)}`;
+  const parts = [`#${CACHE_KEY_VERSION}|`, part(scope), part(route)];
   for (const field in request) {
     if (IGNORED.has(field)) continue;
     const value = (request as Record<string, unknown>)[field];
     if (value === undefined) continue;
-    material += part(field);
+    parts.push(part(field));
     if (field === 'messages' && Array.isArray(value)) {
-      material += messagesPart(value);
+      messageParts(value, parts);
     } else {
-      material += part(String(JSON.stringify(FREE_FORM.has(field) ? sortKeys(value) : value)));
+      parts.push(part(String(JSON.stringify(FREE_FORM.has(field) ? sortKeys(value) : value))));
     }
   }
-  return material;
+  // One flat string: a key built with `+=` would stay a rope of a dozen small strings, kept as
+  // such by the Map that stores it (three times the memory, and slower to hash and compare).
+  return parts.join('');
 }
 
 /**
@@ -58,23 +60,23 @@ export function cacheKey(request: ChatRequest, route: string, scope: string): st
 
 /** `<scope>:<SHA-256 of the material, base64url>`. */
 export function hashedKey(scope: string, material: string): string {
-  return `${scopeLabel(scope)}:${hash('sha256', material, 'base64url')}`;
+  return [scopeLabel(scope), ':', hash('sha256', material, 'base64url')].join('');
 }
 
 /** A string as `<length>:<string>`: a part that cannot run into the next one. */
 const part = (value: string): string => `${value.length}:${value}`;
 
 /** Messages, counted; a plain one (role and string content only) as `m<role><content>`, others as JSON. */
-function messagesPart(messages: readonly unknown[]): string {
-  let out = `${messages.length}[`;
+function messageParts(messages: readonly unknown[], parts: string[]): void {
+  parts.push(`${messages.length}[`);
   for (const message of messages) {
     const m = message as { role?: unknown; content?: unknown };
-    out +=
-      isPlainMessage(m) && typeof m.role === 'string' && typeof m.content === 'string'
-        ? `m${part(m.role)}${part(m.content)}`
-        : `j${part(String(JSON.stringify(message)))}`;
+    if (isPlainMessage(m) && typeof m.role === 'string' && typeof m.content === 'string') {
+      parts.push('m', part(m.role), part(m.content));
+    } else {
+      parts.push('j', part(String(JSON.stringify(message))));
+    }
   }
-  return out;
 }
 
 /** Whether a message has no field but `role` and `content` (no allocation, unlike Object.keys). */
