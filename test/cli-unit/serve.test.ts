@@ -1,6 +1,8 @@
 import { createServer, type Server } from 'node:net';
+import { renameSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { Writable } from 'node:stream';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { runMain } from '../../src/cli/main.js';
 import {
@@ -98,6 +100,45 @@ describe('flexiai serve (in process)', () => {
     t.signals.emit('SIGINT');
     expect(await run).toBe(0);
     expectNoCanary(t.stdout() + t.stderr());
+  });
+
+  it('--watch: a change made the moment the banner is printed is reloaded (the file is watched before serve says it listens)', async () => {
+    const t = testIO();
+    const withKey = (key: string) => `server:\n  apiKeys: ["${key}"]\n`;
+    const path = await config(t, withKey('gw-before.watch-test-0001'));
+    // Renamed over the file inside the banner's write, synchronously: nothing of serve runs in
+    // between, so the change is seen only if the watch already exists (a loaded machine can
+    // leave as long a gap between the banner and serve's next statement).
+    const replacement = `${path}.new`;
+    await config(t, withKey('gw-after.watch-test-0002'));
+    renameSync(path, replacement);
+    await config(t, withKey('gw-before.watch-test-0001'));
+    let banner = '';
+    const stderr = Object.assign(
+      new Writable({
+        write(chunk: Buffer | string, _encoding, callback) {
+          const first = !banner.includes('listening on');
+          banner += chunk.toString();
+          if (first && banner.includes('listening on')) renameSync(replacement, path);
+          callback();
+        },
+      }),
+      { isTTY: false },
+    );
+    const run = runMain(['serve', '--config', path, '--port', '0', '--watch'], {
+      ...t.io,
+      stderr,
+    });
+    await vi.waitFor(() => expect(banner).toMatch(/listening on http/), { timeout: 60_000 });
+    const url = /listening on (http:\/\/\S+)/.exec(banner)?.[1] ?? '';
+    const as = (key: string) => chat(url, { authorization: `Bearer ${key}` });
+    await vi.waitFor(async () => expect((await as('gw-after.watch-test-0002')).status).toBe(200), {
+      timeout: 20_000,
+      interval: 100,
+    });
+    expect((await as('gw-before.watch-test-0001')).status).toBe(401);
+    t.signals.emit('SIGTERM');
+    expect(await run).toBe(0);
   });
 
   it('no providers configured: refuses without a terminal or under NODE_ENV=production (exit 2), serves simulators at a terminal', async () => {

@@ -172,6 +172,25 @@ async function serveWorker(
   const client = await FlexiAI.create(discovered.config, { logger, env: false });
   // With --workers, /metrics merges every worker's metrics through the primary.
   const metrics = cluster.isWorker ? clusterMetricsWorker(() => client.getMetrics()) : undefined;
+  const configPath = discovered.source.kind === 'file' ? discovered.source.path : undefined;
+  const reload = (why: string): void => {
+    if (!configPath) return nothingToReload(logger, discovered, why);
+    logger.info(`${why}: reloading ${configPath}`);
+    // The outcome (what changed, or the refused field paths) is logged by the client.
+    client.updateConfigFromFile(configPath, { env: io.env }).catch(() => undefined);
+  };
+  const onHangup = (): void => reload('SIGHUP');
+  io.signals.on('SIGHUP', onHangup);
+  if (hangupWhileStarting()) reload('SIGHUP while starting');
+  // Watching starts before the gateway says it listens, so a change made once it has said so is
+  // never missed (on a busy machine the announcement and the next statement can be far apart).
+  // With --workers the primary watches the file and forwards a SIGHUP to every worker.
+  const watcher =
+    args.watch && !cluster.isWorker ? watchFile(configPath, logger, reload) : undefined;
+  const stopReloading = (): void => {
+    io.signals.off('SIGHUP', onHangup);
+    watcher?.close();
+  };
   let gateway: Awaited<ReturnType<typeof startGateway>>;
   try {
     gateway = await startGateway({
@@ -183,6 +202,7 @@ async function serveWorker(
     });
   } catch (error) {
     // Nothing may keep a process that cannot serve alive (Redis connections, simulators).
+    stopReloading();
     await client.close();
     await discovered.fleet?.close();
     throw error;
@@ -190,28 +210,13 @@ async function serveWorker(
   if (cluster.isPrimary) io.stderr.write(banner(gateway.url, discovered, 1));
   else process.send?.({ type: 'flexiai:listening', url: gateway.url } satisfies WorkerMessage);
 
-  const configPath = discovered.source.kind === 'file' ? discovered.source.path : undefined;
-  const reload = (why: string): void => {
-    if (!configPath) return nothingToReload(logger, discovered, why);
-    logger.info(`${why}: reloading ${configPath}`);
-    // The outcome (what changed, or the refused field paths) is logged by the client.
-    client.updateConfigFromFile(configPath, { env: io.env }).catch(() => undefined);
-  };
-  const onHangup = (): void => reload('SIGHUP');
-  io.signals.on('SIGHUP', onHangup);
-  if (hangupWhileStarting()) reload('SIGHUP while starting');
-  // With --workers the primary watches the file and forwards a SIGHUP to every worker.
-  const watcher =
-    args.watch && !cluster.isWorker ? watchFile(configPath, logger, reload) : undefined;
-
   await new Promise<void>((resolve) => {
     const stop = (): void => resolve();
     io.signals.once('SIGTERM', stop);
     io.signals.once('SIGINT', stop);
     io.signals.once('disconnect', stop);
   });
-  io.signals.off('SIGHUP', onHangup);
-  watcher?.close();
+  stopReloading();
   logger.info('shutting down: draining in-flight requests');
   await gateway.close();
   await client.close();
