@@ -29,8 +29,11 @@ export async function runCacheBench(options = { iterations: 5_000 }): Promise<Be
   // A control: a second client without a cache, so the table shows what two clients differ by
   // when they do the same work.
   const plain2 = new FlexiAI(config(false), { logger: silentLogger, env: false });
-  // An in-process provider (no network, a fixed answer): isolates what the cache itself costs.
-  for (const client of [plain, cached, plain2]) client.registerProvider(instantProvider());
+  // An in-process provider (no network; answers made fresh per call, as parsed ones are): isolates
+  // what the cache itself costs, keeping a real answer included.
+  for (const client of [plain, cached, plain2]) {
+    client.registerProvider(instantProvider('local', { freshAnswers: true }));
+  }
   const hitRequest = {
     messages: [system, { role: 'user' as const, content: 'Say hello in five words.' }],
   };
@@ -104,7 +107,7 @@ export async function runCacheBench(options = { iterations: 5_000 }): Promise<Be
     },
     {
       title: 'Cache: miss over no cache with an in-process provider (no network: the cache alone)',
-      note: 'The same two miss variants, routed to a provider object that answers at once, so the difference is the cache’s own work (key, lookup, single-flight, the stored copy, LRU insert, events) without upstream noise; in a run of their own (twice the iterations), after the table above.',
+      note: 'The same two miss variants, routed to a provider object that answers at once (a fresh answer each call: its own content, request id and metadata, as a parsed answer is), so the difference is the cache’s own work (key, lookup, single-flight, the stored copy, LRU insert, events) without upstream noise; in a run of their own (twice the iterations), after the table above.',
       rows: [
         row('no cache (baseline)', 'localNoCache', 'localNoCache'),
         row('cache miss (+store)', 'localMiss', 'localNoCache'),
