@@ -2,7 +2,6 @@ import { createServer, type Server } from 'node:net';
 import { renameSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { runMain } from '../../src/cli/main.js';
 import {
@@ -52,8 +51,8 @@ describe('flexiai serve (in process)', () => {
   beforeEach(() => vi.stubEnv('NO_COLOR', '1'));
   afterEach(() => vi.unstubAllEnvs());
 
-  const config = async (t: TestIO, extra = '') => {
-    const path = join(t.io.cwd, 'serve.yaml');
+  const config = async (t: TestIO, extra = '', name = 'serve.yaml') => {
+    const path = join(t.io.cwd, name);
     await writeFile(
       path,
       `providers:\n  - name: up\n    type: openai-compatible\n    baseURL: ${sim.baseURL}\n    apiKey: ${CANARY.compatible}\n    model: m\nlogging:\n  level: silent\n${extra}`,
@@ -103,34 +102,24 @@ describe('flexiai serve (in process)', () => {
   });
 
   it('--watch: a change made the moment the banner is printed is reloaded (the file is watched before serve says it listens)', async () => {
-    const t = testIO();
     const withKey = (key: string) => `server:\n  apiKeys: ["${key}"]\n`;
-    const path = await config(t, withKey('gw-before.watch-test-0001'));
+    let replacement = '';
+    let path = '';
     // Renamed over the file inside the banner's write, synchronously: nothing of serve runs in
     // between, so the change is seen only if the watch already exists (a loaded machine can
     // leave as long a gap between the banner and serve's next statement).
-    const replacement = `${path}.new`;
-    await config(t, withKey('gw-after.watch-test-0002'));
-    renameSync(path, replacement);
-    await config(t, withKey('gw-before.watch-test-0001'));
-    let banner = '';
-    const stderr = Object.assign(
-      new Writable({
-        write(chunk: Buffer | string, _encoding, callback) {
-          const first = !banner.includes('listening on');
-          banner += chunk.toString();
-          if (first && banner.includes('listening on')) renameSync(replacement, path);
-          callback();
-        },
-      }),
-      { isTTY: false },
-    );
-    const run = runMain(['serve', '--config', path, '--port', '0', '--watch'], {
-      ...t.io,
-      stderr,
+    let renamed = false;
+    const t = testIO({
+      onStderr: (text) => {
+        if (renamed || !text.includes('listening on')) return;
+        renamed = true;
+        renameSync(replacement, path);
+      },
     });
-    await vi.waitFor(() => expect(banner).toMatch(/listening on http/), { timeout: 60_000 });
-    const url = /listening on (http:\/\/\S+)/.exec(banner)?.[1] ?? '';
+    path = await config(t, withKey('gw-before.watch-test-0001'));
+    replacement = await config(t, withKey('gw-after.watch-test-0002'), 'serve.yaml.new');
+    const run = runMain(['serve', '--config', path, '--port', '0', '--watch'], t.io);
+    const url = await listening(t);
     const as = (key: string) => chat(url, { authorization: `Bearer ${key}` });
     await vi.waitFor(async () => expect((await as('gw-after.watch-test-0002')).status).toBe(200), {
       timeout: 20_000,

@@ -6,11 +6,15 @@ import { Writable } from 'node:stream';
 import type { CliIO, CliOutput } from '../../src/cli/cli-io.js';
 
 /** A stream that keeps what a command wrote. */
-function collector(isTTY: boolean): { stream: CliOutput; text: () => string } {
+function collector(
+  isTTY: boolean,
+  onWrite?: (text: string) => void,
+): { stream: CliOutput; text: () => string } {
   let text = '';
   const stream = new Writable({
     write(chunk: Buffer | string, _encoding, callback) {
       text += chunk.toString();
+      onWrite?.(text);
       callback();
     },
   });
@@ -37,10 +41,12 @@ export function testIO(
     interactive?: boolean;
     stdoutTTY?: boolean;
     stderrTTY?: boolean;
+    /** Called inside each write to stderr, synchronously, with all of stderr so far. */
+    onStderr?: (text: string) => void;
   } = {},
 ): TestIO {
   const out = collector(options.stdoutTTY ?? false);
-  const err = collector(options.stderrTTY ?? false);
+  const err = collector(options.stderrTTY ?? false, options.onStderr);
   const signals = new EventEmitter();
   return {
     io: {
