@@ -84,3 +84,24 @@ export async function interleaveMeasured(
 
 export const fmt = (us: number): string =>
   us >= 1000 ? `${(us / 1000).toFixed(2)} ms` : `${us.toFixed(1)} µs`;
+
+/**
+ * The shift of `variant` over `base` from samples taken by `interleave` (same block size): per
+ * round, the median of the variant's block minus the median of the base's block run next to it;
+ * then the median of those differences. Drift between rounds (the machine getting busier or
+ * quieter) cancels out, which a difference of two whole-run percentiles does not do.
+ */
+export function pairedShift(
+  variant: readonly number[],
+  base: readonly number[],
+  block: number,
+): number {
+  const median = (xs: number[]): number => summarize(xs).p50;
+  const rounds = Math.min(variant.length, base.length) / block;
+  const shifts: number[] = [];
+  for (let r = 0; r < rounds; r += 1) {
+    const from = r * block;
+    shifts.push(median(variant.slice(from, from + block)) - median(base.slice(from, from + block)));
+  }
+  return median(shifts);
+}
