@@ -1,7 +1,7 @@
 /**
  * Sequential cache misses (or the same calls without a cache) on an in-process provider, and
  * nothing else: a fixed workload whose instruction count `valgrind --tool=callgrind` can take.
- * Not part of `npm run bench` (wall clock); see "Instructions per miss" in docs/benchmarks.md.
+ * Not part of `npm run bench` (wall clock); see "Where a miss's cost goes" in docs/benchmarks.md.
  *
  *   npx esbuild bench/cache-miss-loop.ts --bundle --platform=node --outfile=/tmp/loop.cjs
  *   valgrind --tool=callgrind node /tmp/loop.cjs <noCache|miss|noStore> <warm-up calls> <calls>
