@@ -13,6 +13,7 @@
  * provider that does not answer these calls).
  */
 import { FlexiAI, silentLogger } from '../src/index.js';
+import { freshPrompts } from './fresh-prompts.js';
 import { instantProvider } from './instant-provider.js';
 
 const [variant = 'miss', warmup = '20000', calls = '10000'] = process.argv.slice(2);
@@ -42,14 +43,12 @@ const client = new FlexiAI(
   { logger: silentLogger, env: false },
 );
 client.registerProvider(instantProvider('local', { freshAnswers: true }));
-const system = { role: 'system' as const, content: 'You are terse.' };
-let n = 0;
 
 async function main(): Promise<void> {
+  const fresh = freshPrompts();
   const total = Number(warmup) + Number(calls);
   for (let i = 0; i < total; i += 1) {
-    const content = `Say hello #${(n += 1).toString(36).padStart(6, '0')}`;
-    await client.chatCompletion({ model: 'local', messages: [system, { role: 'user', content }] });
+    await client.chatCompletion({ ...fresh(), model: 'local' });
   }
   await client.close();
 }

@@ -1,11 +1,11 @@
 import type { FlexiAIConfigInput } from '../src/config/config-schema.js';
 import { FlexiAI, silentLogger } from '../src/index.js';
+import { freshPrompts, SYSTEM } from './fresh-prompts.js';
 import { instantProvider } from './instant-provider.js';
 import { fmt, interleave, pairedShift, summarize } from './stats.js';
 import type { BenchTable } from './table.js';
 import { startUpstreams } from './upstream-process.js';
 
-const system = { role: 'system' as const, content: 'You are terse.' };
 /** Calls of one variant before the next; the paired column compares neighbouring blocks. */
 const BLOCK = 100;
 
@@ -39,17 +39,11 @@ export async function runCacheBench(options = { iterations: 5_000 }): Promise<Be
     client.registerProvider(instantProvider('local', { freshAnswers: true }));
   }
   const hitRequest = {
-    messages: [system, { role: 'user' as const, content: 'Say hello in five words.' }],
+    messages: [SYSTEM, { role: 'user' as const, content: 'Say hello in five words.' }],
   };
   await cached.chatCompletion(hitRequest);
   // Unique prompts of the same length for both miss variants.
-  let n = 0;
-  const fresh = () => ({
-    messages: [
-      system,
-      { role: 'user' as const, content: `Say hello #${(n += 1).toString(36).padStart(6, '0')}` },
-    ],
-  });
+  const fresh = freshPrompts();
   const local = (request: ReturnType<typeof fresh>) => ({ ...request, model: 'local' });
   const cpuUs: Record<string, number> = {};
   const samples = await interleave(
